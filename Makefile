@@ -1,0 +1,19 @@
+# The project's front door: `make demo` and `make test` need only Python 3 and make.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: test
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.test-installed: setup.py | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# The whole suite with auth.User, then again with a UUID-keyed, email-login user model.
+test: $(VENV)/.test-installed
+	$(BIN)/pytest --cov --cov-report= $(PYTEST_ARGS)
+	$(BIN)/pytest --cov --cov-append --cov-report=term --ds=tests.settings_custom_user -m "not e2e" $(PYTEST_ARGS)

@@ -1,0 +1,43 @@
+import re
+from pathlib import Path
+
+from setuptools import find_packages, setup
+
+HERE = Path(__file__).parent
+VERSION = re.search(r'__version__ = "([^"]+)"', (HERE / "tokenapi" / "__init__.py").read_text())[1]
+
+setup(
+    name="django-tokenapi3",
+    version=VERSION,
+    description="Token authentication for Django APIs: user + token pairs, stateless, signed.",
+    long_description=(HERE / "README.rst").read_text(encoding="utf-8"),
+    long_description_content_type="text/x-rst",
+    license="BSD-3-Clause",
+    packages=find_packages(include=["tokenapi", "tokenapi.*"]),
+    package_data={"tokenapi": ["py.typed"]},
+    python_requires=">=3.10",
+    install_requires=["Django>=4.2"],
+    extras_require={
+        "drf": ["djangorestframework>=3.14"],
+        "test": [
+            "pytest>=8",
+            "pytest-django>=4.8",
+            "pytest-cov>=5",
+            "time-machine>=2.13",
+            "dj-database-url>=2.1",
+            "psycopg[binary]>=3.1",
+            "PyMySQL>=1.1",
+        ],
+    },
+    classifiers=[
+        "Framework :: Django",
+        "Framework :: Django :: 4.2",
+        "Framework :: Django :: 5.2",
+        "Framework :: Django :: 6.0",
+        "Intended Audience :: Developers",
+        "License :: OSI Approved :: BSD License",
+        "Programming Language :: Python :: 3",
+        "Topic :: Internet :: WWW/HTTP",
+        "Typing :: Typed",
+    ],
+)

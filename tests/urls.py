@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+from tests import views
+
+urlpatterns = [
+    path("token/", include("tokenapi.urls")),
+    path("api/sync/", views.sync_view, name="sync"),
+    path("api/async/", views.async_view, name="async"),
+    path("api/class/", views.ClassView.as_view(), name="class"),
+]

@@ -1,0 +1,173 @@
+"""The authentication backend: a user id and a token in, the user (or ``None``) out.
+
+:func:`authenticate_token` is the door the decorator, the views and the DRF
+class share: one query for the user by primary key, one HMAC for the token.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.contrib.auth import get_user_model, user_login_failed
+from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
+from django.db import connections, models
+from django.http import HttpRequest
+from django.utils.module_loading import import_string
+
+from tokenapi.tokens import TokenGenerator, token_generator
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+BACKEND_PATH = "tokenapi.backends.TokenBackend"
+# What user_login_failed receivers see instead of the token, as Django masks secrets.
+MASKED_TOKEN = "********************"  # noqa: S105 (not a secret: a mask)
+_INT64_RANGE = (-(2**63), 2**63 - 1)
+
+
+class TokenBackend(ModelBackend):
+    """Authenticate ``pk`` + ``token`` pairs; put it in ``AUTHENTICATION_BACKENDS``.
+
+    Subclasses may set ``token_generator`` to a :class:`TokenGenerator` of
+    their own; the views then mint tokens with it too.
+    """
+
+    token_generator: TokenGenerator = token_generator
+
+    def authenticate(  # type: ignore[override]
+        self, request: HttpRequest | None = None, pk: object = None, token: object = None
+    ) -> AbstractBaseUser | None:
+        """Return the active user whose token this is, or ``None``; never raises."""
+        user_id = get_user_id_parser()(pk)
+        if user_id is None or not isinstance(token, str):
+            return None
+        user_model = get_user_model()
+        try:
+            user = user_model._default_manager.get(pk=user_id)
+        except user_model.DoesNotExist:
+            return None
+        return user if self._is_valid(user, token) else None
+
+    async def aauthenticate(  # type: ignore[override]
+        self, request: HttpRequest | None = None, pk: object = None, token: object = None
+    ) -> AbstractBaseUser | None:
+        """Async :meth:`authenticate`."""
+        user_id = get_user_id_parser()(pk)
+        if user_id is None or not isinstance(token, str):
+            return None
+        user_model = get_user_model()
+        try:
+            user = await user_model._default_manager.aget(pk=user_id)
+        except user_model.DoesNotExist:
+            return None
+        return user if self._is_valid(user, token) else None
+
+    def _is_valid(self, user: AbstractBaseUser, token: str) -> bool:
+        # user_can_authenticate() refuses is_active=False, as ModelBackend does.
+        return self.user_can_authenticate(user) and self.token_generator.check_token(  # type: ignore[arg-type]
+            user, token
+        )
+
+
+@functools.cache
+def get_token_backend() -> tuple[TokenBackend, str]:
+    """The first ``TokenBackend`` (or subclass) in ``AUTHENTICATION_BACKENDS``, and its path.
+
+    Looked up once, not per request as ``django.contrib.auth.authenticate``
+    does; without one configured (a system check reports it), the default.
+    """
+    for path in settings.AUTHENTICATION_BACKENDS:
+        try:
+            backend_class = import_string(path)
+        except ImportError:
+            continue  # Django's own loading reports it.
+        if isinstance(backend_class, type) and issubclass(backend_class, TokenBackend):
+            return backend_class(), path
+    return TokenBackend(), BACKEND_PATH
+
+
+@functools.cache
+def get_user_id_parser() -> Callable[[object], Any]:
+    """Return a function turning an untrusted user id into a primary key value, or ``None``.
+
+    ``None`` stands for every id that cannot be a key of the user model, so
+    that the query is never made with a value the database would choke on.
+    """
+    pk_field = get_user_model()._meta.pk
+    assert pk_field is not None
+    target = pk_field
+    while target.remote_field is not None:  # a one-to-one primary key
+        target = target.target_field
+    int_range: tuple[int, int] | None = None
+    if isinstance(target, models.IntegerField):
+        # e.g. 2**70 overflows SQLite; out-of-range values are nobody's id anyway.
+        db = get_user_model()._default_manager.db
+        try:
+            low, high = connections[db].ops.integer_field_range(target.get_internal_type())
+        except KeyError:  # a custom integer field type
+            low, high = _INT64_RANGE
+        int_range = (
+            _INT64_RANGE[0] if low is None else low,
+            _INT64_RANGE[1] if high is None else high,
+        )
+
+    def parse_user_id(value: object) -> Any:
+        if value is None or isinstance(value, bool):
+            return None
+        try:
+            pk = pk_field.to_python(value)
+        except ValidationError:
+            return None
+        if pk is None or pk == "":
+            return None
+        if int_range is not None and not int_range[0] <= pk <= int_range[1]:
+            return None
+        if isinstance(pk, str) and "\x00" in pk:  # PostgreSQL refuses NUL in text
+            return None
+        return pk
+
+    return parse_user_id
+
+
+def _login_failed(request: HttpRequest, user_id: str) -> dict[str, Any]:
+    # The arguments of user_login_failed, as contrib.auth.authenticate() sends them,
+    # so that lockout tools (django-axes) count failed token checks too.
+    return {
+        "sender": __name__,
+        "credentials": {"pk": user_id, "token": MASKED_TOKEN},
+        "request": request,
+    }
+
+
+def authenticate_token(request: HttpRequest, user_id: str, token: str) -> AbstractBaseUser | None:
+    """Authenticate a request's user id + token with the configured backend.
+
+    On success the user gets ``backend`` set, as ``contrib.auth.authenticate``
+    does; on failure ``user_login_failed`` is sent.
+    """
+    backend, path = get_token_backend()
+    user = backend.authenticate(request, pk=user_id, token=token)
+    if user is None:
+        user_login_failed.send(**_login_failed(request, user_id))
+        return None
+    user.backend = path
+    return user
+
+
+async def aauthenticate_token(
+    request: HttpRequest, user_id: str, token: str
+) -> AbstractBaseUser | None:
+    """Async :func:`authenticate_token`."""
+    backend, path = get_token_backend()
+    user = await backend.aauthenticate(request, pk=user_id, token=token)
+    if user is None:
+        # Receivers may touch the database, which async code must not do directly.
+        await sync_to_async(user_login_failed.send)(**_login_failed(request, user_id))
+        return None
+    user.backend = path
+    return user

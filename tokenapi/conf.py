@@ -1,0 +1,113 @@
+"""The app's settings: defaults, validation, and reloading under ``override_settings``.
+
+Nothing else in ``tokenapi`` reads ``django.conf.settings`` for our keys.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings as django_settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+DEFAULT_TIMEOUT_DAYS = 7
+
+# Settings whose change must drop the cached values below.
+WATCHED_SETTINGS = frozenset(
+    {
+        "TOKEN_TIMEOUT_DAYS",
+        "TOKENAPI_TIMEOUT",
+        "TOKENAPI_ACCEPT_LEGACY_TOKENS",
+        "AUTHENTICATION_BACKENDS",
+        "AUTH_USER_MODEL",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Validated values of the ``TOKENAPI_*`` settings."""
+
+    timeout: int
+    """Token lifetime in whole seconds."""
+
+    accept_legacy_tokens: bool
+    """Whether tokens minted by django-tokenapi 2.x still verify."""
+
+    @property
+    def timeout_days(self) -> int:
+        """The lifetime in whole days, the granularity of legacy tokens."""
+        return self.timeout // 86400
+
+
+def _as_seconds(name: str, value: Any, unit: int) -> int:
+    # bool is an int subclass; TOKENAPI_TIMEOUT = True is a mistake, not 1 s.
+    if isinstance(value, datetime.timedelta):
+        seconds = value.total_seconds()
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        seconds = value * unit
+    else:
+        raise ImproperlyConfigured(
+            f"{name} must be a number or a timedelta, not {type(value).__name__}."
+        )
+    if not seconds >= 1:  # also rejects NaN
+        raise ImproperlyConfigured(f"{name} must be at least one second, got {value!r}.")
+    if seconds == float("inf"):
+        raise ImproperlyConfigured(f"{name} must be finite.")
+    return int(seconds)
+
+
+def read_timeout() -> int:
+    """The token lifetime in seconds: ``TOKENAPI_TIMEOUT``, else ``TOKEN_TIMEOUT_DAYS``."""
+    timeout = getattr(django_settings, "TOKENAPI_TIMEOUT", None)
+    if timeout is not None:
+        return _as_seconds("TOKENAPI_TIMEOUT", timeout, unit=1)
+    days = getattr(django_settings, "TOKEN_TIMEOUT_DAYS", DEFAULT_TIMEOUT_DAYS)
+    return _as_seconds("TOKEN_TIMEOUT_DAYS", days, unit=86400)
+
+
+def read_accept_legacy_tokens() -> bool:
+    """``TOKENAPI_ACCEPT_LEGACY_TOKENS``, default ``True`` so that upgrades log nobody out."""
+    accept_legacy = getattr(django_settings, "TOKENAPI_ACCEPT_LEGACY_TOKENS", True)
+    if not isinstance(accept_legacy, bool):
+        raise ImproperlyConfigured(
+            f"TOKENAPI_ACCEPT_LEGACY_TOKENS must be True or False, not {accept_legacy!r}."
+        )
+    return accept_legacy
+
+
+def load() -> Settings:
+    """Read and validate the settings; raise ``ImproperlyConfigured`` if invalid."""
+    return Settings(timeout=read_timeout(), accept_legacy_tokens=read_accept_legacy_tokens())
+
+
+_cached: Settings | None = None
+
+
+def get() -> Settings:
+    """Return the validated settings, read once and cached until they change."""
+    global _cached
+    if _cached is None:
+        _cached = load()
+    return _cached
+
+
+def clear_cache() -> None:
+    """Forget every value derived from settings; they are read again on next use."""
+    global _cached
+    _cached = None
+    # Imported here: backends imports this module.
+    from tokenapi import backends
+
+    backends.get_token_backend.cache_clear()
+    backends.get_user_id_parser.cache_clear()
+
+
+@receiver(setting_changed)
+def _reload(*, setting: str, **kwargs: Any) -> None:
+    if setting in WATCHED_SETTINGS or setting.startswith("DATABASE"):
+        clear_cache()

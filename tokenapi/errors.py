@@ -1,0 +1,33 @@
+"""Every error the app answers with: its HTTP status and its message, in one place.
+
+The messages of django-tokenapi 2.x are kept word for word: clients may match on them.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class ApiError(NamedTuple):
+    status: int
+    message: str
+
+
+# Credentials of a token-protected request.
+MALFORMED_HEADER = ApiError(400, "Invalid Authorization header format.")
+MALFORMED_BASIC = ApiError(400, "Invalid Basic auth encoding.")
+MALFORMED_CREDENTIALS = ApiError(400, "'user' and 'token' must be strings.")
+MISSING_CREDENTIALS = ApiError(401, "Must include 'user' and 'token' parameters with request.")
+INCORRECT_PAIR = ApiError(403, "Incorrect user and token pair.")
+TOKEN_MISMATCH = ApiError(401, "Token did not match user.")
+
+# Request bodies.
+MALFORMED_BODY = ApiError(400, "Unable to read the request body.")
+MALFORMED_JSON = ApiError(400, "Request body must be a JSON object.")
+
+# Logging in (new.json).
+MISSING_LOGIN = ApiError(401, "Must include 'username' and 'password' as POST parameters.")
+MALFORMED_LOGIN = ApiError(400, "'username' and 'password' must be strings without NUL characters.")
+LOGIN_FAILED = ApiError(401, "Unable to log you in, please try again.")
+POST_REQUIRED = ApiError(405, "Must access via a POST request.")
+GET_OR_POST_REQUIRED = ApiError(405, "Must access via a GET or POST request.")

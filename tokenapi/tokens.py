@@ -1,0 +1,158 @@
+"""Make and check user tokens: stateless, signed with ``SECRET_KEY``, timestamped.
+
+A token is ``<issue time, base36>-<MAC>``. It stays valid until it is older than
+the configured lifetime or the user's password changes. This module knows
+nothing of HTTP.
+
+Two formats verify:
+
+* current: seconds since 2001-01-01 UTC, then the whole HMAC-SHA256 of
+  :meth:`TokenGenerator.get_hash_value` in unpadded URL-safe base64 (43 chars);
+* legacy (django-tokenapi 2.x): days since 2001-01-01, then every other hex
+  digit of a SHA-1 salted HMAC (20 chars). Checked only, never made.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import functools
+import hashlib
+import hmac
+import time
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.encoding import force_bytes
+from django.utils.http import int_to_base36
+
+from tokenapi import conf
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+EPOCH = 978307200  # 2001-01-01T00:00:00Z as a Unix time, Django's token epoch.
+LEGACY_EPOCH = datetime.date(2001, 1, 1)
+LEGACY_KEY_SALT = "tokenapi.tokens.PasswordResetTokenGenerator"
+LEGACY_MAC_LENGTH = 20
+MAC_LENGTH = 43  # len(base64 of 32 bytes) without its "=" padding
+# base36 of 13 digits is more than any 64-bit time; Django's base36_to_int has the same bound.
+MAX_TIMESTAMP_DIGITS = 13
+
+
+@functools.lru_cache(maxsize=16)
+def _derive_key(key_salt: str, secret: str | bytes, algorithm: str) -> bytes:
+    # The key salted_hmac() would derive: hashing the secret once per key,
+    # instead of on every request, leaves one HMAC per check.
+    return hashlib.new(algorithm, force_bytes(key_salt) + force_bytes(secret)).digest()
+
+
+def _is_base36(text: str) -> bool:
+    # int(text, 36) also takes "+", "_", spaces and capitals; a token has one spelling.
+    return 0 < len(text) <= MAX_TIMESTAMP_DIGITS and text.isalnum() and text == text.lower()
+
+
+class TokenGenerator:
+    """Make and check tokens for a user.
+
+    Subclass and override :meth:`get_hash_value` to tie tokens to more user
+    state (for example a per-user key rotated on "log out everywhere").
+    """
+
+    key_salt = "tokenapi.tokens.TokenGenerator"
+    algorithm = "sha256"
+    secret: str | bytes | None = None
+    """Signing key; ``None`` means ``settings.SECRET_KEY``."""
+    secret_fallbacks: list[str | bytes] | None = None
+    """Keys that still verify; ``None`` means ``settings.SECRET_KEY_FALLBACKS``."""
+
+    def make_token(self, user: AbstractBaseUser) -> str:
+        """Return a new token for ``user``, issued now."""
+        return self._make_token_with_timestamp(user, self._now())
+
+    def make_token_with_expiry(self, user: AbstractBaseUser) -> tuple[str, datetime.datetime]:
+        """Return a new token for ``user`` and the moment (UTC) it stops being valid."""
+        timestamp = self._now()
+        expires = EPOCH + timestamp + conf.get().timeout
+        return (
+            self._make_token_with_timestamp(user, timestamp),
+            datetime.datetime.fromtimestamp(expires, tz=datetime.timezone.utc),
+        )
+
+    def check_token(self, user: AbstractBaseUser | None, token: object) -> bool:
+        """Tell whether ``token`` is a valid, unexpired token of ``user``."""
+        if user is None or not isinstance(token, str) or not token.isascii():
+            return False
+        timestamp_b36, _, mac = token.partition("-")
+        if not _is_base36(timestamp_b36):
+            return False
+        if len(mac) == MAC_LENGTH:
+            timestamp = int(timestamp_b36, 36)
+            # The timestamp is not secret: reject stale tokens before any HMAC.
+            if not 0 <= self._now() - timestamp <= conf.get().timeout:
+                return False
+            value = self.get_hash_value(user, timestamp).encode()
+            for key in self._keys():
+                if hmac.compare_digest(self._mac(key, value), mac.encode()):
+                    return True
+            return False
+        if len(mac) == LEGACY_MAC_LENGTH and conf.get().accept_legacy_tokens:
+            return self._check_legacy_token(user, token, int(timestamp_b36, 36))
+        return False
+
+    def get_hash_value(self, user: AbstractBaseUser, timestamp: int) -> str:
+        """Return the user state a token signs; a change to it voids the user's tokens.
+
+        The password hash changes with the password; ``last_login`` is left out
+        on purpose so that logging in elsewhere keeps tokens valid. NUL bytes
+        separate the parts so that no two (pk, timestamp) pairs read alike.
+        """
+        return f"{user.pk}\x00{user.password}\x00{timestamp}"
+
+    def _now(self) -> int:
+        """Seconds since 2001-01-01 UTC: the one clock of the current format."""
+        return int(time.time()) - EPOCH
+
+    def _secrets(self) -> list[str | bytes]:
+        """The signing key first, then the keys that still verify."""
+        secret = settings.SECRET_KEY if self.secret is None else self.secret
+        fallbacks = (
+            getattr(settings, "SECRET_KEY_FALLBACKS", [])
+            if self.secret_fallbacks is None
+            else self.secret_fallbacks
+        )
+        return [secret, *fallbacks]
+
+    def _keys(self) -> list[bytes]:
+        return [_derive_key(self.key_salt, secret, self.algorithm) for secret in self._secrets()]
+
+    def _mac(self, key: bytes, value: bytes) -> bytes:
+        digest = hmac.digest(key, value, self.algorithm)
+        return base64.urlsafe_b64encode(digest).rstrip(b"=")
+
+    def _make_token_with_timestamp(self, user: AbstractBaseUser, timestamp: int) -> str:
+        value = self.get_hash_value(user, timestamp).encode()
+        mac = self._mac(self._keys()[0], value).decode()
+        return f"{int_to_base36(timestamp)}-{mac}"
+
+    # django-tokenapi 2.x tokens ------------------------------------------------
+
+    def _check_legacy_token(self, user: AbstractBaseUser, token: str, day: int) -> bool:
+        # 2.x counted local calendar days and allowed an age equal to the limit;
+        # unlike 2.x, a token dated in the future is refused.
+        today = (datetime.date.fromtimestamp(self._now() + EPOCH) - LEGACY_EPOCH).days
+        if not 0 <= today - day <= conf.get().timeout_days:
+            return False
+        value = f"{user.pk}{user.password}{day}"
+        for key in self._secrets():
+            mac = salted_hmac(LEGACY_KEY_SALT, value, secret=key, algorithm="sha1")
+            if constant_time_compare(f"{int_to_base36(day)}-{mac.hexdigest()[::2]}", token):
+                return True
+        return False
+
+
+token_generator = TokenGenerator()
+
+# The 2.x class name, kept so that imports of it keep working.
+PasswordResetTokenGenerator = TokenGenerator
