@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from asgiref.sync import async_to_sync
 from django.contrib.auth import aauthenticate, authenticate, user_login_failed
+from django.db import models
 from django.test import RequestFactory
 
 from tests.helpers import make_legacy_token, make_user
@@ -240,3 +241,82 @@ def test_default_backend_when_none_configured(settings: Any) -> None:
     backend, path = get_token_backend()
     assert type(backend) is TokenBackend
     assert path == "tokenapi.backends.TokenBackend"
+
+
+# Primary keys of other types ---------------------------------------------------------
+
+
+class SlugKeyedUser(models.Model):
+    slug = models.CharField(primary_key=True, max_length=20)
+
+    class Meta:
+        app_label = "testapp"
+        managed = False
+
+
+class SmallKeyedUser(models.Model):
+    id = models.SmallAutoField(primary_key=True)
+
+    class Meta:
+        app_label = "testapp"
+        managed = False
+
+
+class UnknownIntegerField(models.IntegerField):
+    def get_internal_type(self) -> str:
+        return "UnknownIntegerField"
+
+
+class CustomIntegerKeyedUser(models.Model):
+    id = UnknownIntegerField(primary_key=True)
+
+    class Meta:
+        app_label = "testapp"
+        managed = False
+
+
+class ProfileKeyedUser(models.Model):
+    # A primary key that is a one-to-one link: the linked model's key decides.
+    base = models.OneToOneField(SmallKeyedUser, primary_key=True, on_delete=models.CASCADE)
+
+    class Meta:
+        app_label = "testapp"
+        managed = False
+
+
+def parser_for(monkeypatch: Any, model: type[models.Model]) -> Any:
+    monkeypatch.setattr("tokenapi.backends.get_user_model", lambda: model)
+    get_user_id_parser.cache_clear()
+    return get_user_id_parser()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("alice", "alice"), (" a ", " a "), ("", None), ("a\x00b", None), (None, None)],
+    ids=["slug", "spaces-kept", "empty", "nul", "none"],
+)
+def test_text_keys(monkeypatch: Any, value: object, expected: object) -> None:
+    assert parser_for(monkeypatch, SlugKeyedUser)(value) == expected
+
+
+@pytest.mark.parametrize("model", [SmallKeyedUser, ProfileKeyedUser], ids=["small", "one-to-one"])
+def test_small_integer_keys_are_bounded_by_the_database_range(
+    monkeypatch: Any, model: type[models.Model]
+) -> None:
+    from django.db import connection
+
+    low, high = connection.ops.integer_field_range("SmallAutoField")
+    # SQLite declares no bounds; a 64-bit integer is then the limit.
+    low = -(2**63) if low is None else low
+    high = 2**63 - 1 if high is None else high
+    parse = parser_for(monkeypatch, model)
+    assert parse(str(high)) == high
+    assert parse(str(low)) == low
+    assert parse(str(high + 1)) is None
+    assert parse(str(low - 1)) is None
+
+
+def test_unknown_integer_field_types_get_the_64_bit_range(monkeypatch: Any) -> None:
+    parse = parser_for(monkeypatch, CustomIntegerKeyedUser)
+    assert parse(str(2**63 - 1)) == 2**63 - 1
+    assert parse(str(2**63)) is None
