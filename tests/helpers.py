@@ -49,7 +49,8 @@ def make_legacy_token(user: Any, day: int | None = None, secret: str | None = No
     """
     if day is None:
         day = legacy_day()
-    key = hashlib.sha1((LEGACY_KEY_SALT + (secret or settings.SECRET_KEY)).encode()).digest()
+    salted_secret = (LEGACY_KEY_SALT + (secret or settings.SECRET_KEY)).encode()
+    key = hashlib.sha1(salted_secret).digest()  # noqa: S324 (2.1.1 used SHA-1)
     value = f"{user.pk}{user.password}{day}".encode()
     digest = hmac.new(key, value, hashlib.sha1).hexdigest()
     return f"{int_to_base36(day)}-{digest[::2]}"

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from asgiref.sync import async_to_sync
+from django.apps.registry import Apps
 from django.contrib.auth import aauthenticate, authenticate, user_login_failed
 from django.db import models
 from django.test import RequestFactory
@@ -245,21 +246,24 @@ def test_default_backend_when_none_configured(settings: Any) -> None:
 
 # Primary keys of other types ---------------------------------------------------------
 
+# A registry of their own keeps these models out of the project's checks and migrations.
+isolated_apps = Apps()
 
-class SlugKeyedUser(models.Model):
+
+class SlugKeyedUser(models.Model):  # noqa: DJ008
     slug = models.CharField(primary_key=True, max_length=20)
 
     class Meta:
         app_label = "testapp"
-        managed = False
+        apps = isolated_apps
 
 
-class SmallKeyedUser(models.Model):
+class SmallKeyedUser(models.Model):  # noqa: DJ008
     id = models.SmallAutoField(primary_key=True)
 
     class Meta:
         app_label = "testapp"
-        managed = False
+        apps = isolated_apps
 
 
 class UnknownIntegerField(models.IntegerField):
@@ -267,21 +271,21 @@ class UnknownIntegerField(models.IntegerField):
         return "UnknownIntegerField"
 
 
-class CustomIntegerKeyedUser(models.Model):
+class CustomIntegerKeyedUser(models.Model):  # noqa: DJ008
     id = UnknownIntegerField(primary_key=True)
 
     class Meta:
         app_label = "testapp"
-        managed = False
+        apps = isolated_apps
 
 
-class ProfileKeyedUser(models.Model):
+class ProfileKeyedUser(models.Model):  # noqa: DJ008
     # A primary key that is a one-to-one link: the linked model's key decides.
     base = models.OneToOneField(SmallKeyedUser, primary_key=True, on_delete=models.CASCADE)
 
     class Meta:
         app_label = "testapp"
-        managed = False
+        apps = isolated_apps
 
 
 def parser_for(monkeypatch: Any, model: type[models.Model]) -> Any:

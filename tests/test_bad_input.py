@@ -79,11 +79,17 @@ CREDENTIAL_ROWS: list[Any] = [
     pytest.param(lambda u, t: header("Basic!" + t), MALFORMED, id="header-glued"),
     pytest.param(lambda u, t: header("Basic %%%%"), MALFORMED, id="header-bad-base64"),
     pytest.param(lambda u, t: header("Basic MTp"), MALFORMED, id="header-bad-padding"),
-    pytest.param(lambda u, t: header("Basic " + b64(b"\xff\xfe:\xfd")), MALFORMED, id="header-not-utf8"),
-    pytest.param(lambda u, t: header("Basic \xff\xfe\xfd\xfc"), MALFORMED, id="header-latin1-bytes"),
+    pytest.param(
+        lambda u, t: header("Basic " + b64(b"\xff\xfe:\xfd")), MALFORMED, id="header-not-utf8"
+    ),
+    pytest.param(
+        lambda u, t: header("Basic \xff\xfe\xfd\xfc"), MALFORMED, id="header-latin1-bytes"
+    ),
     pytest.param(lambda u, t: header("Basic " + b64(b"no colon")), MALFORMED, id="header-no-colon"),
     pytest.param(lambda u, t: header("Basic "), MALFORMED, id="header-empty-payload"),
-    pytest.param(lambda u, t: header("Basic " + "A" * 100_000), MALFORMED, id="header-huge-no-colon"),
+    pytest.param(
+        lambda u, t: header("Basic " + "A" * 100_000), MALFORMED, id="header-huge-no-colon"
+    ),
     pytest.param(
         lambda u, t: header(basic_auth(u.pk, "x" * 100_000)), WRONG, id="header-huge-token"
     ),
@@ -103,7 +109,9 @@ CREDENTIAL_ROWS: list[Any] = [
     pytest.param(lambda u, t: query(2**70, t), WRONG, id="id-2**70"),
     pytest.param(lambda u, t: query(-(2**63) - 1, t), WRONG, id="id--2**63-1"),
     pytest.param(lambda u, t: query("9" * 5000, t), WRONG, id="id-5000-digits"),
-    pytest.param(lambda u, t: query("12345678-1234-5678-1234-56781234567", t), WRONG, id="id-broken-uuid"),
+    pytest.param(
+        lambda u, t: query("12345678-1234-5678-1234-56781234567", t), WRONG, id="id-broken-uuid"
+    ),
     pytest.param(lambda u, t: query("{12345678-1234}", t), WRONG, id="id-braces"),
     pytest.param(lambda u, t: query("\x00", t), WRONG, id="id-nul"),
     pytest.param(lambda u, t: query(f"{u.pk}\x00", t), WRONG, id="id-trailing-nul"),
@@ -115,7 +123,9 @@ CREDENTIAL_ROWS: list[Any] = [
     pytest.param(lambda u, t: Sent(query="user=%ff&token=%fe"), WRONG, id="query-not-utf8-escaped"),
     pytest.param(lambda u, t: Sent(query="user=\xff&token=\xfe"), WRONG, id="query-not-utf8-raw"),
     pytest.param(
-        lambda u, t: Sent(body=b"user=\xff&token=\xfe", content_type=FORM), WRONG, id="form-not-utf8"
+        lambda u, t: Sent(body=b"user=\xff&token=\xfe", content_type=FORM),
+        WRONG,
+        id="form-not-utf8",
     ),
     pytest.param(
         lambda u, t: Sent(body=b'{"user": "\xff", "token": "\xfe"}', content_type=JSON),
@@ -123,25 +133,37 @@ CREDENTIAL_ROWS: list[Any] = [
         id="json-not-utf8",
     ),
     # JSON of the wrong shape: ignored as a source, or refused when the fields are wrong.
-    pytest.param(lambda u, t: Sent(body=b"{not json", content_type=JSON), MISSING, id="json-invalid"),
+    pytest.param(
+        lambda u, t: Sent(body=b"{not json", content_type=JSON), MISSING, id="json-invalid"
+    ),
     pytest.param(lambda u, t: as_json([str(u.pk), t]), MISSING, id="json-list"),
     pytest.param(lambda u, t: as_json(t), MISSING, id="json-string"),
     pytest.param(lambda u, t: as_json(12), MISSING, id="json-number"),
     pytest.param(lambda u, t: as_json(None), MISSING, id="json-null"),
-    pytest.param(lambda u, t: as_json({"data": {"user": str(u.pk), "token": t}}), MISSING, id="json-nested"),
+    pytest.param(
+        lambda u, t: as_json({"data": {"user": str(u.pk), "token": t}}), MISSING, id="json-nested"
+    ),
     pytest.param(lambda u, t: as_json({"user": None, "token": t}), MISSING, id="json-user-null"),
-    pytest.param(lambda u, t: as_json({"user": [str(u.pk)], "token": t}), MALFORMED, id="json-user-list"),
-    pytest.param(lambda u, t: as_json({"user": {"pk": 1}, "token": t}), MALFORMED, id="json-user-object"),
+    pytest.param(
+        lambda u, t: as_json({"user": [str(u.pk)], "token": t}), MALFORMED, id="json-user-list"
+    ),
+    pytest.param(
+        lambda u, t: as_json({"user": {"pk": 1}, "token": t}), MALFORMED, id="json-user-object"
+    ),
     pytest.param(lambda u, t: as_json({"user": True, "token": t}), MALFORMED, id="json-user-bool"),
     pytest.param(lambda u, t: as_json({"user": 1.5, "token": t}), MALFORMED, id="json-user-float"),
-    pytest.param(lambda u, t: as_json({"user": str(u.pk), "token": 7}), MALFORMED, id="json-token-number"),
+    pytest.param(
+        lambda u, t: as_json({"user": str(u.pk), "token": 7}), MALFORMED, id="json-token-number"
+    ),
     pytest.param(lambda u, t: as_json({"user": 2**70, "token": t}), WRONG, id="json-user-huge-int"),
     pytest.param(
         lambda u, t: Sent(body=b"[" * 100_000, content_type=JSON), MISSING, id="json-too-deep"
     ),
     # Repeated fields: the last one counts, as with Django's QueryDict.get().
     pytest.param(
-        lambda u, t: Sent(query=f"user=junk&user={u.pk}&token=x-y&token={t}"), OK, id="repeated-last-valid"
+        lambda u, t: Sent(query=f"user=junk&user={u.pk}&token=x-y&token={t}"),
+        OK,
+        id="repeated-last-valid",
     ),
     pytest.param(
         lambda u, t: Sent(query=f"user={u.pk}&user=junk&token={t}"), WRONG, id="repeated-last-junk"
@@ -153,7 +175,9 @@ CREDENTIAL_ROWS: list[Any] = [
         id="form-as-text-plain",
     ),
     pytest.param(
-        lambda u, t: Sent(body=json.dumps({"user": str(u.pk), "token": t}).encode(), content_type=FORM),
+        lambda u, t: Sent(
+            body=json.dumps({"user": str(u.pk), "token": t}).encode(), content_type=FORM
+        ),
         MISSING,
         id="json-as-form",
     ),
@@ -162,7 +186,9 @@ CREDENTIAL_ROWS: list[Any] = [
     ),
     # Bodies that cannot be read.
     pytest.param(
-        lambda u, t: Sent(body=b"x", content_type="multipart/form-data"), MALFORMED, id="multipart-no-boundary"
+        lambda u, t: Sent(body=b"x", content_type="multipart/form-data"),
+        MALFORMED,
+        id="multipart-no-boundary",
     ),
     pytest.param(
         lambda u, t: Sent(body=b"x", content_type="multipart/form-data; boundary="),
@@ -181,7 +207,9 @@ CREDENTIAL_ROWS: list[Any] = [
         lambda u, t: Sent(body=b" " * BIG + b"{}", content_type=JSON), MALFORMED, id="json-too-big"
     ),
     pytest.param(
-        lambda u, t: Sent(body="&".join(f"f{i}=1" for i in range(1001)).encode(), content_type=FORM),
+        lambda u, t: Sent(
+            body="&".join(f"f{i}=1" for i in range(1001)).encode(), content_type=FORM
+        ),
         MALFORMED,
         id="form-too-many-fields",
     ),
@@ -201,13 +229,17 @@ def check(response: Any, kind: str, statuses: dict[str, int]) -> None:
 
 @pytest.mark.parametrize("url", PROTECTED, ids=["sync", "async", "class"])
 @pytest.mark.parametrize(("row", "kind"), CREDENTIAL_ROWS)
-def test_protected_views(client: Client, user: Any, token: str, url: str, row: Row, kind: str) -> None:
+def test_protected_views(
+    client: Client, user: Any, token: str, url: str, row: Row, kind: str
+) -> None:
     check(row(user, token).send(client, url), kind, PROTECTED_STATUS)
 
 
 @pytest.mark.parametrize("url", PAIR_CHECKS, ids=["verify", "refresh"])
 @pytest.mark.parametrize(("row", "kind"), CREDENTIAL_ROWS)
-def test_verify_and_refresh(client: Client, user: Any, token: str, url: str, row: Row, kind: str) -> None:
+def test_verify_and_refresh(
+    client: Client, user: Any, token: str, url: str, row: Row, kind: str
+) -> None:
     check(row(user, token).send(client, url), kind, PAIR_CHECK_STATUS)
 
 
@@ -234,7 +266,9 @@ PATH_ROWS: list[Any] = [
 
 @pytest.mark.parametrize("method", ["GET", "POST", "HEAD"])
 @pytest.mark.parametrize(("row", "status"), PATH_ROWS)
-def test_token_in_path(client: Client, user: Any, token: str, method: str, row: Any, status: int) -> None:
+def test_token_in_path(
+    client: Client, user: Any, token: str, method: str, row: Any, status: int
+) -> None:
     path_token, path_user = row(user, token)
     response = client.generic(method, f"/token/{path_token}/{path_user}.json")
     assert response.status_code == status
@@ -272,7 +306,9 @@ NEW_ROWS: list[Any] = [
     pytest.param(lambda: as_json(login()), 200, id="valid-json"),
     pytest.param(lambda: Sent(body=b"{not json", content_type=JSON), 400, id="json-invalid"),
     pytest.param(lambda: Sent(body=b"", content_type=JSON), 400, id="json-empty"),
-    pytest.param(lambda: Sent(body=b'{"username": "\xff"}', content_type=JSON), 400, id="json-not-utf8"),
+    pytest.param(
+        lambda: Sent(body=b'{"username": "\xff"}', content_type=JSON), 400, id="json-not-utf8"
+    ),
     pytest.param(lambda: as_json([login_of("alice"), PASSWORD]), 400, id="json-list"),
     pytest.param(lambda: as_json("alice"), 400, id="json-string"),
     pytest.param(lambda: as_json(12), 400, id="json-number"),
@@ -280,7 +316,9 @@ NEW_ROWS: list[Any] = [
     pytest.param(lambda: Sent(body=b"[" * 100_000, content_type=JSON), 400, id="json-too-deep"),
     pytest.param(lambda: as_json({"credentials": login()}), 401, id="json-nested"),
     pytest.param(lambda: as_json(login(username=None)), 401, id="json-username-null"),
-    pytest.param(lambda: as_json(login(username=[login_of("alice")])), 400, id="json-username-list"),
+    pytest.param(
+        lambda: as_json(login(username=[login_of("alice")])), 400, id="json-username-list"
+    ),
     pytest.param(lambda: as_json(login(username={"a": 1})), 400, id="json-username-object"),
     pytest.param(lambda: as_json(login(username=True)), 400, id="json-username-bool"),
     pytest.param(lambda: as_json(login(username=1)), 400, id="json-username-number"),
@@ -292,7 +330,9 @@ NEW_ROWS: list[Any] = [
     pytest.param(lambda: form(login(username="a" * 100_000)), 401, id="username-huge"),
     pytest.param(lambda: form(login(password="p" * 100_000)), 401, id="password-huge"),
     pytest.param(
-        lambda: Sent(body=b"username=\xff&password=\xfe", content_type=FORM), 401, id="form-not-utf8"
+        lambda: Sent(body=b"username=\xff&password=\xfe", content_type=FORM),
+        401,
+        id="form-not-utf8",
     ),
     pytest.param(
         lambda: Sent(
@@ -311,17 +351,25 @@ NEW_ROWS: list[Any] = [
         id="repeated-last-wrong",
     ),
     pytest.param(
-        lambda: Sent(body=json.dumps(login()).encode(), content_type="text/plain"), 401, id="json-as-text"
+        lambda: Sent(body=json.dumps(login()).encode(), content_type="text/plain"),
+        401,
+        id="json-as-text",
     ),
-    pytest.param(lambda: Sent(body=json.dumps(login()).encode(), content_type=FORM), 401, id="json-as-form"),
+    pytest.param(
+        lambda: Sent(body=json.dumps(login()).encode(), content_type=FORM), 401, id="json-as-form"
+    ),
     pytest.param(
         lambda: Sent(query=f"username={quote(login_of('alice'))}&password={quote(PASSWORD)}"),
         401,
         id="query-string-only",
     ),
-    pytest.param(lambda: Sent(body=b"x", content_type="multipart/form-data"), 400, id="multipart-no-boundary"),
     pytest.param(
-        lambda: Sent(body=b"x", content_type="multipart/form-data; boundary="), 400, id="multipart-empty-boundary"
+        lambda: Sent(body=b"x", content_type="multipart/form-data"), 400, id="multipart-no-boundary"
+    ),
+    pytest.param(
+        lambda: Sent(body=b"x", content_type="multipart/form-data; boundary="),
+        400,
+        id="multipart-empty-boundary",
     ),
     pytest.param(lambda: Sent(body=b"a" * BIG, content_type=FORM), 400, id="form-too-big"),
     pytest.param(lambda: Sent(body=b" " * BIG + b"{}", content_type=JSON), 400, id="json-too-big"),

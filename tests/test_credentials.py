@@ -128,9 +128,7 @@ def test_json_that_is_not_an_object_is_ignored(body: Any) -> None:
     ],
 )
 def test_json_credentials_of_wrong_type_are_malformed(fields: dict[str, Any]) -> None:
-    raises_error(
-        lambda: parse_credentials(json_request(fields)), errors.MALFORMED_CREDENTIALS
-    )
+    raises_error(lambda: parse_credentials(json_request(fields)), errors.MALFORMED_CREDENTIALS)
 
 
 def test_json_null_credentials_count_as_missing() -> None:

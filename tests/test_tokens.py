@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import datetime
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import time_machine
@@ -339,7 +339,7 @@ def test_new_tokens_are_never_legacy(user: Any, settings: Any) -> None:
 class PerUserKeyGenerator(TokenGenerator):
     """Mixes in per-user state: changing it logs the user out everywhere."""
 
-    keys: dict[object, str] = {}
+    keys: ClassVar[dict[object, str]] = {}
 
     def get_hash_value(self, user: Any, timestamp: int) -> str:
         return super().get_hash_value(user, timestamp) + self.keys.get(user.pk, "")

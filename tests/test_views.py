@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import time_machine
@@ -171,7 +171,7 @@ def test_new_refuses_inactive_users_even_from_permissive_backends(
     ],
 )
 def test_new_missing_fields_is_401(client: Client, user: Any, fields: dict[str, str]) -> None:
-    if "username" in fields and fields["username"]:
+    if fields.get("username"):
         fields = {**fields, "username": login_of("alice")}
     data = assert_json_error(client.post(NEW, fields), 401)
     assert data["errors"] == "Must include 'username' and 'password' as POST parameters."
@@ -189,12 +189,12 @@ def test_new_other_methods_are_405_with_allow(client: Client, method: str) -> No
         assert data["errors"] == "Must access via a POST request."
 
 
-@pytest.mark.parametrize(
-    "body", ["{bad json", "[]", '"alice"', "3", "null", ""], ids=repr
-)
+@pytest.mark.parametrize("body", ["{bad json", "[]", '"alice"', "3", "null", ""], ids=repr)
 def test_new_malformed_json_is_400(client: Client, user: Any, body: str) -> None:
     # CONTENT_TYPE again: the test client leaves it out when the body is empty.
-    response = client.post(NEW, body, content_type="application/json", CONTENT_TYPE="application/json")
+    response = client.post(
+        NEW, body, content_type="application/json", CONTENT_TYPE="application/json"
+    )
     data = assert_json_error(response, 400)
     assert data["errors"] == "Request body must be a JSON object."
 
@@ -245,7 +245,7 @@ def test_new_tokens_are_never_legacy(client: Client, user: Any, settings: Any) -
 class RequestRecordingBackend(ModelBackend):
     """Records the request contrib.auth.authenticate() passes on."""
 
-    requests: list[Any] = []
+    requests: ClassVar[list[Any]] = []
 
     def authenticate(self, request: Any, **credentials: Any) -> Any:
         self.requests.append(request)
@@ -378,7 +378,10 @@ def credential_requests(user: Any, token: str) -> list[tuple[str, dict[str, Any]
     """The same pair sent from each credential source, as client.post() keyword arguments."""
     return [
         ("form", {"data": {"user": user.pk, "token": token}}),
-        ("json", {"data": {"user": str(user.pk), "token": token}, "content_type": "application/json"}),
+        (
+            "json",
+            {"data": {"user": str(user.pk), "token": token}, "content_type": "application/json"},
+        ),
         ("basic", {"HTTP_AUTHORIZATION": basic_auth(user.pk, token)}),
     ]
 
