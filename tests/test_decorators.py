@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import time_machine
@@ -298,3 +298,65 @@ def test_success_sends_no_failure(
 ) -> None:
     assert_runs_as(client.get(url, {"user": user.pk, "token": token}), user)
     assert failed_logins == []
+
+
+def test_async_view_costs_one_query_too(
+    client: Client, user: Any, token: str, django_assert_num_queries: Any
+) -> None:
+    client.get("/api/async/", {"user": user.pk, "token": token})  # warm the caches
+    with django_assert_num_queries(1):
+        assert_runs_as(client.get("/api/async/", {"user": user.pk, "token": token}), user)
+
+
+@ALL_VIEWS
+def test_spaces_around_an_integer_id_are_accepted_as_in_2_1_1(
+    client: Client, user: Any, token: str, url: str
+) -> None:
+    response = client.get(url, {"user": f" {user.pk} ", "token": token})
+    if isinstance(user.pk, int):
+        assert_runs_as(response, user)
+    else:  # a UUID with spaces is no UUID; 2.1.1 crashed on it
+        assert_json_error(response, 403)
+
+
+# The backend the decorator uses -------------------------------------------------------
+
+
+class RecordingBackend:
+    """Would accept any pk + token pair; records that it was asked."""
+
+    calls: ClassVar[list[dict[str, Any]]] = []
+
+    def authenticate(self, request: Any, pk: object = None, token: object = None) -> Any:
+        self.calls.append({"pk": pk, "token": token})
+        return None
+
+    def get_user(self, user_id: object) -> Any:
+        return None
+
+
+@ALL_VIEWS
+def test_decorator_asks_only_the_token_backend(
+    client: Client, user: Any, token: str, settings: Any, url: str
+) -> None:
+    RecordingBackend.calls = []
+    settings.AUTHENTICATION_BACKENDS = [
+        "tests.test_decorators.RecordingBackend",
+        *settings.AUTHENTICATION_BACKENDS,
+    ]
+    assert_runs_as(client.get(url, {"user": user.pk, "token": token}), user)
+    assert_json_error(client.get(url, {"user": user.pk, "token": "x-y"}), 403)
+    assert RecordingBackend.calls == []
+
+
+@ALL_VIEWS
+def test_decorator_uses_the_configured_backend_subclass(
+    client: Client, user: Any, settings: Any, url: str
+) -> None:
+    from tests.test_backends import CustomGenerator
+
+    settings.AUTHENTICATION_BACKENDS = ["tests.test_backends.CustomTokenBackend"]
+    custom = CustomGenerator().make_token(user)
+    assert_runs_as(client.get(url, {"user": user.pk, "token": custom}), user)
+    default = token_generator.make_token(user)
+    assert_json_error(client.get(url, {"user": user.pk, "token": default}), 403)
