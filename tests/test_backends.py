@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import django
 import pytest
 from asgiref.sync import async_to_sync
 from django.apps.registry import Apps
-from django.contrib.auth import aauthenticate, authenticate, user_login_failed
+from django.contrib.auth import authenticate, user_login_failed
 from django.db import models
 from django.test import RequestFactory
 
@@ -153,7 +154,10 @@ def test_through_contrib_auth_authenticate(user: Any, token: str) -> None:
     assert authenticate(request, pk="abc", token=token) is None
 
 
+@pytest.mark.skipif(django.VERSION < (5, 0), reason="contrib.auth.aauthenticate: Django 5.0+")
 def test_through_contrib_auth_aauthenticate(user: Any, token: str) -> None:
+    from django.contrib.auth import aauthenticate
+
     authenticated = async_to_sync(aauthenticate)(None, pk=str(user.pk), token=token)
     assert authenticated == user
 
