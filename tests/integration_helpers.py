@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import base64
-import copy
 import json
-import textwrap
-from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -42,36 +39,6 @@ def basic(user: str, token: str) -> str:
 def credentials(user: AbstractBaseUser) -> tuple[str, str]:
     """A valid user id + token pair for ``user``."""
     return user_id(user), token_generator.make_token(user)
-
-
-README = Path(__file__).resolve().parent.parent / "README.rst"
-
-
-def readme_code(section: str) -> str:
-    """The first Python code block under the README heading ``section``."""
-    lines = README.read_text(encoding="utf-8").splitlines()
-    start = lines.index(section)
-    block = lines.index(".. code-block:: python", start) + 1
-    code = []
-    for line in lines[block:]:
-        if line and not line.startswith(" "):
-            break
-        code.append(line)
-    return textwrap.dedent("\n".join(code))
-
-
-def readme_settings(section: str, base: dict[str, Any]) -> dict[str, Any]:
-    """Run the settings snippet under README heading ``section`` on top of ``base``.
-
-    Returns the settings the snippet sets or changes, as ``override_settings`` takes them.
-    """
-    namespace = {name: copy.deepcopy(value) for name, value in base.items()}
-    exec(readme_code(section), {}, namespace)  # noqa: S102 (our own README)
-    return {
-        name: value
-        for name, value in namespace.items()
-        if name.isupper() and (name not in base or base[name] != value)
-    }
 
 
 def documented_response(path: str, method: str, status: int) -> dict[str, Any]:

@@ -20,8 +20,8 @@ from tests.integration_helpers import (
     basic,
     credentials,
     make_user,
-    readme_code,
 )
+from tests.readme import readme_code
 from tokenapi.contrib.openapi import DESCRIPTION_PATH, load_description
 
 pytestmark = pytest.mark.urls("tests.integration_urls")
