@@ -44,6 +44,19 @@ class SessionThenTokenView(WhoAmIView):
     authentication_classes = (SessionAuthentication, TokenAuthentication)
 
 
+class LazyAuthenticationView(WhoAmIView):
+    """Authenticates on first use of request.user, after the view has read request.data."""
+
+    permission_classes = ()
+
+    def perform_authentication(self, request: Request) -> None:
+        pass
+
+    def post(self, request: Request) -> Response:
+        data = request.data
+        return Response({"data": data, **_whoami(request)})
+
+
 class NoteViewSet(viewsets.ViewSet):
     permission_classes = (IsAuthenticated,)
 

@@ -12,5 +12,6 @@ urlpatterns = [
     path("drf/whoami/", drf_views.WhoAmIView.as_view(), name="drf-whoami"),
     path("drf/token-then-session/", drf_views.TokenThenSessionView.as_view()),
     path("drf/session-then-token/", drf_views.SessionThenTokenView.as_view()),
+    path("drf/lazy/", drf_views.LazyAuthenticationView.as_view()),
     path("drf/", include(drf_views.router.urls)),
 ]

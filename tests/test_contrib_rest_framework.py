@@ -268,6 +268,22 @@ def test_malformed_json_body_still_reaches_drf_parser(
     assert "JSON parse error" in response.json()["detail"]
 
 
+@pytest.mark.parametrize("content_type", ["application/json", "multipart/form-data"])
+def test_credentials_are_read_after_drf_parsed_the_body(
+    client: Client, user: AbstractBaseUser, content_type: str
+) -> None:
+    # Views that authenticate lazily read request.data first.
+    user_id, token = credentials(user)
+    body = {"user": user_id, "token": token, "note": "hello"}
+    if content_type == "multipart/form-data":
+        response = client.post("/drf/lazy/", body)
+    else:
+        response = client.post("/drf/lazy/", body, content_type=content_type)
+    assert response.status_code == 200
+    assert response.json()["user"] == user_id
+    assert response.json()["data"]["note"] == "hello"
+
+
 # The hot path: one query, one HMAC.
 
 
