@@ -25,6 +25,8 @@ from tokenapi.http import JsonError
 # The credentials key django.contrib.auth.authenticate() callers use for the login name.
 USERNAME_KEY = "username"
 AXES_DEFAULT_STATUS = 429  # axes' own default for AXES_HTTP_RESPONSE_CODE
+# Marks the name failures for an id of nobody are counted under (see _login_name).
+UNKNOWN_USER_PREFIX = "#"
 
 
 def lockout_response(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -65,7 +67,7 @@ def get_username(request: HttpRequest, credentials: dict[str, Any] | None) -> st
 
 def _login_name(user_id: object) -> str | None:
     pk = get_user_id_parser()(user_id)
-    if pk is None:  # no user can have it: nothing to count against
+    if pk is None:  # an id no user can have: nothing to count against
         return None
     user_model = get_user_model()
     login = (
@@ -73,4 +75,8 @@ def _login_name(user_id: object) -> str | None:
         .values_list(user_model.USERNAME_FIELD, flat=True)
         .first()
     )
-    return None if login is None else str(login)
+    if login is None:
+        # Counted all the same, as axes counts wrong passwords for unknown
+        # logins: a lockout that came only for real users would tell which ids exist.
+        return f"{UNKNOWN_USER_PREFIX}{pk}"
+    return str(login)
