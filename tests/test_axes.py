@@ -21,7 +21,7 @@ from django.core.cache import caches
 from django.http import HttpResponse
 from django.test import AsyncClient, Client, RequestFactory
 
-from tests.integration_helpers import (
+from tests.integration_utils import (
     LOGIN,
     PASSWORD,
     assert_documented,

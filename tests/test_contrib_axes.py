@@ -12,7 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import RequestFactory
 
-from tests.integration_helpers import LOGIN, make_user
+from tests.integration_utils import LOGIN, make_user
 from tokenapi.backends import MASKED_TOKEN
 from tokenapi.contrib.axes import get_username
 

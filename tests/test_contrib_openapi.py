@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import clear_script_prefix, set_script_prefix
 from openapi_spec_validator import validate
 
-from tests.integration_helpers import (
+from tests.integration_utils import (
     LOGIN,
     PASSWORD,
     assert_documented,

@@ -15,7 +15,7 @@ from django.utils.crypto import salted_hmac
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.views import APIView
 
-from tests.integration_helpers import basic, credentials, make_user
+from tests.integration_utils import basic, credentials, make_user
 from tests.readme import readme_settings
 from tokenapi import tokens
 from tokenapi.contrib.rest_framework import TokenAuthentication
