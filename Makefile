@@ -14,6 +14,8 @@ $(VENV)/.test-installed: setup.py | $(BIN)/python
 	touch $@
 
 # The whole suite with auth.User, then again with a UUID-keyed, email-login user model.
+# In between: the django-axes lockout tests, under the README's axes configuration.
 test: $(VENV)/.test-installed
 	$(BIN)/pytest --cov --cov-report= $(PYTEST_ARGS)
+	$(BIN)/pytest --cov --cov-append --cov-report= --ds=tests.settings_axes tests/test_axes.py tests/test_contrib_axes.py $(PYTEST_ARGS)
 	$(BIN)/pytest --cov --cov-append --cov-report=term --ds=tests.settings_custom_user -m "not e2e" $(PYTEST_ARGS)
