@@ -300,8 +300,15 @@ def parser_for(monkeypatch: Any, model: type[models.Model]) -> Any:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("alice", "alice"), (" a ", " a "), ("", None), ("a\x00b", None), (None, None)],
-    ids=["slug", "spaces-kept", "empty", "nul", "none"],
+    [
+        ("alice", "alice"),
+        (" a ", " a "),
+        ("", None),
+        ("a\x00b", None),
+        ("a\ud800", None),
+        (None, None),
+    ],
+    ids=["slug", "spaces-kept", "empty", "nul", "lone-surrogate", "none"],
 )
 def test_text_keys(monkeypatch: Any, value: object, expected: object) -> None:
     assert parser_for(monkeypatch, SlugKeyedUser)(value) == expected

@@ -157,6 +157,14 @@ CREDENTIAL_ROWS: list[Any] = [
     ),
     pytest.param(lambda u, t: as_json({"user": 2**70, "token": t}), WRONG, id="json-user-huge-int"),
     pytest.param(
+        lambda u, t: as_json({"user": "\ud800", "token": t}), WRONG, id="json-user-surrogate"
+    ),
+    pytest.param(
+        lambda u, t: as_json({"user": str(u.pk), "token": t + "\ud800"}),
+        WRONG,
+        id="json-token-surrogate",
+    ),
+    pytest.param(
         lambda u, t: Sent(body=b"[" * 100_000, content_type=JSON), MISSING, id="json-too-deep"
     ),
     # Repeated fields: the last one counts, as with Django's QueryDict.get().
@@ -324,6 +332,9 @@ NEW_ROWS: list[Any] = [
     pytest.param(lambda: as_json(login(username=1)), 400, id="json-username-number"),
     pytest.param(lambda: as_json(login(password=123)), 400, id="json-password-number"),
     pytest.param(lambda: as_json(login(username="ali\x00ce")), 400, id="json-username-nul"),
+    # JSON may spell lone surrogates ("\ud800"), which no database or hasher can encode.
+    pytest.param(lambda: as_json(login(username="\ud800")), 400, id="json-username-surrogate"),
+    pytest.param(lambda: as_json(login(password="pw\udfff")), 400, id="json-password-surrogate"),
     pytest.param(lambda: form(login(username="ali\x00ce")), 400, id="form-username-nul"),
     pytest.param(lambda: form(login(password="pass\x00")), 400, id="form-password-nul"),
     pytest.param(lambda: form(login(username="\U0001f600" * 50)), 401, id="username-emoji"),

@@ -363,3 +363,63 @@ def test_hash_value_leaves_last_login_out(user: Any) -> None:
     assert token_generator.get_hash_value(user, 1) == before
     user.password = "something else"
     assert token_generator.get_hash_value(user, 1) != before
+
+
+# Cost and comparisons -------------------------------------------------------------
+
+
+class Spy:
+    """Wraps a function and counts its calls."""
+
+    def __init__(self, function: Any) -> None:
+        self.function = function
+        self.calls = 0
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.calls += 1
+        return self.function(*args, **kwargs)
+
+
+@pytest.fixture
+def hmac_spies(monkeypatch: Any) -> tuple[Spy, Spy]:
+    digest = Spy(tokens.hmac.digest)
+    compare = Spy(tokens.hmac.compare_digest)
+    monkeypatch.setattr(tokens.hmac, "digest", digest)
+    monkeypatch.setattr(tokens.hmac, "compare_digest", compare)
+    return digest, compare
+
+
+def test_a_valid_token_costs_one_hmac_compared_in_constant_time(
+    user: Any, token: str, hmac_spies: tuple[Spy, Spy]
+) -> None:
+    digest, compare = hmac_spies
+    assert token_generator.check_token(user, token)
+    assert (digest.calls, compare.calls) == (1, 1)
+
+
+def test_a_stale_token_costs_no_hmac(user: Any, clock: Any, hmac_spies: tuple[Spy, Spy]) -> None:
+    token = token_generator.make_token(user)
+    digest, _ = hmac_spies
+    digest.calls = 0
+    clock.shift(8 * DAY)
+    assert not token_generator.check_token(user, token)
+    assert digest.calls == 0
+
+
+def test_each_fallback_key_costs_one_more_hmac(
+    user: Any, settings: Any, hmac_spies: tuple[Spy, Spy]
+) -> None:
+    settings.SECRET_KEY_FALLBACKS = ["a", "b"]
+    digest, compare = hmac_spies
+    token = token_generator.make_token(user)
+    wrong = token[:-1] + ("A" if token[-1] != "A" else "B")
+    assert not token_generator.check_token(user, wrong)
+    assert compare.calls == 3
+    assert digest.calls == 1 + 3  # making the token, then one per key
+
+
+def test_legacy_tokens_are_compared_in_constant_time(user: Any, monkeypatch: Any) -> None:
+    compare = Spy(tokens.constant_time_compare)
+    monkeypatch.setattr(tokens, "constant_time_compare", compare)
+    assert token_generator.check_token(user, make_legacy_token(user))
+    assert compare.calls == 1

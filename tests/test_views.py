@@ -230,6 +230,21 @@ def test_new_nul_in_username_or_password_is_400(
     assert_json_error(client.post(NEW, fields, content_type="application/json"), 400)
 
 
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"username": "\ud800", "password": PASSWORD},
+        {"username": "alice", "password": "pass\udfffword"},
+    ],
+    ids=["username", "password"],
+)
+def test_new_lone_surrogate_in_json_is_400(
+    client: Client, user: Any, fields: dict[str, str]
+) -> None:
+    # JSON can spell them ("\ud800"); no database driver or password hasher can encode them.
+    assert_json_error(client.post(NEW, fields, content_type="application/json"), 400)
+
+
 def test_new_is_csrf_exempt(user: Any) -> None:
     client = Client(enforce_csrf_checks=True, raise_request_exception=True)
     response = client.post(NEW, {"username": login_of("alice"), "password": PASSWORD})
