@@ -27,6 +27,8 @@ setup(
             "dj-database-url>=2.1",
             "psycopg[binary]>=3.1",
             "PyMySQL>=1.1",
+            # The end-to-end tests serve the example project with it.
+            "gunicorn>=22",
         ],
     },
     classifiers=[
