@@ -29,16 +29,17 @@ from typing import Any
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 DEFAULT_USERNAME = "demo"
-DEFAULT_PASSWORD = "demo-password-for-development-only"  # DEVELOPMENT DEFAULT, as demo_setup's
+# DEVELOPMENT DEFAULT, the same as demo_setup's.
+DEFAULT_PASSWORD = "demo-password-for-development-only"  # noqa: S105
 DEFAULT_STORE = Path.home() / ".tokenapi-example-client.json"
 TIMEOUT = 10  # seconds per request
 
 
-class UnexpectedAnswer(Exception):
+class UnexpectedAnswerError(Exception):
     """The server answered something a correct client cannot go on with."""
 
 
-class Refused(Exception):
+class RefusedError(Exception):
     """The server refused the user + token pair (401 or 403)."""
 
     def __init__(self, status: int, body: dict[str, Any]) -> None:
@@ -90,7 +91,8 @@ class Client:
             headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
         if self.verbose:
             self.show_request(method, path, headers, form, json_body)
-        request = urllib.request.Request(
+        # The URL is the one the user asked for; main() accepts only http(s).
+        request = urllib.request.Request(  # noqa: S310
             self.url + path, data=data, headers=headers, method=method
         )
         try:
@@ -99,15 +101,17 @@ class Client:
         except urllib.error.HTTPError as exc:
             status, raw = exc.code, exc.read()
         except (urllib.error.URLError, OSError) as exc:
-            raise UnexpectedAnswer(f"{method} {path}: cannot reach {self.url}: {exc}") from None
+            raise UnexpectedAnswerError(
+                f"{method} {path}: cannot reach {self.url}: {exc}"
+            ) from None
         try:
             body = json.loads(raw)
         except ValueError:
-            raise UnexpectedAnswer(
+            raise UnexpectedAnswerError(
                 f"{method} {path} -> {status}, not JSON: {raw[:80]!r}"
             ) from None
         if not isinstance(body, dict):
-            raise UnexpectedAnswer(f"{method} {path} -> {status}, not a JSON object: {body!r}")
+            raise UnexpectedAnswerError(f"{method} {path} -> {status}, not a JSON object: {body!r}")
         if self.verbose:
             print(f"           <- {status} {json.dumps(body)[:200]}")
         return status, body
@@ -123,7 +127,7 @@ class Client:
         def masked(fields: dict[str, Any]) -> dict[str, Any]:
             shown = dict(fields)
             if "password" in shown:
-                shown["password"] = "<hidden>"
+                shown["password"] = "<hidden>"  # noqa: S105 (a mask)
             if "token" in shown:
                 shown["token"] = self.secret(str(shown["token"]))
             return shown
@@ -142,7 +146,7 @@ class Client:
     def expect(self, status: int, body: dict[str, Any], wanted: int, what: str) -> None:
         if status == wanted and body.get("success") is True:
             return
-        raise UnexpectedAnswer(f"{what}: expected {wanted}, got {status} {json.dumps(body)}")
+        raise UnexpectedAnswerError(f"{what}: expected {wanted}, got {status} {json.dumps(body)}")
 
     # -- the token -----------------------------------------------------------
 
@@ -177,7 +181,7 @@ class Client:
     def take_token(self, body: dict[str, Any], what: str) -> None:
         token, user, expires = body.get("token"), body.get("user"), body.get("expires")
         if not isinstance(token, str) or user is None or not isinstance(expires, str):
-            raise UnexpectedAnswer(f"{what}: no token, user and expires in {json.dumps(body)}")
+            raise UnexpectedAnswerError(f"{what}: no token, user and expires in {json.dumps(body)}")
         self.user, self.token = user, token
         self.save(expires)
 
@@ -188,7 +192,7 @@ class Client:
             form={"username": self.username, "password": self.password},
         )
         if status == 401:
-            raise UnexpectedAnswer(f"login as {self.username!r} refused: {body.get('errors')}")
+            raise UnexpectedAnswerError(f"login as {self.username!r} refused: {body.get('errors')}")
         self.expect(status, body, 200, "login")
         self.say(
             "login",
@@ -217,13 +221,13 @@ class Client:
 
     def check_refused(self, status: int, body: dict[str, Any]) -> None:
         if status in (401, 403):
-            raise Refused(status, body)
+            raise RefusedError(status, body)
 
     def with_login_retry(self, step: Any, *args: Any) -> Any:
         """Run ``step``; if the server refuses the pair, log in again and run it once more."""
         try:
             return step(*args)
-        except Refused as exc:
+        except RefusedError as exc:
             self.say("relogin", f"the server refused the stored pair ({exc}); logging in again")
         self.login()
         return step(*args)
@@ -240,7 +244,7 @@ class Client:
         self.expect(status, body, 201, f"POST {path}")
         note = body.get("note")
         if not isinstance(note, dict) or note.get("text") != text:
-            raise UnexpectedAnswer(f"POST {path}: the note is not what was sent: {body}")
+            raise UnexpectedAnswerError(f"POST {path}: the note is not what was sent: {body}")
         self.say("create", f"POST {path} ({style}) -> 201: note {note.get('id')}")
         return int(note["id"])
 
@@ -250,11 +254,11 @@ class Client:
         self.expect(status, body, 200, f"GET {path}")
         notes = body.get("notes")
         if not isinstance(notes, list):
-            raise UnexpectedAnswer(f"GET {path}: no list of notes in {json.dumps(body)}")
+            raise UnexpectedAnswerError(f"GET {path}: no list of notes in {json.dumps(body)}")
         ids = [note.get("id") for note in notes if isinstance(note, dict)]
         missing = [note_id for note_id in must_include if note_id not in ids]
         if missing:
-            raise UnexpectedAnswer(f"GET {path}: notes {missing} just created are missing")
+            raise UnexpectedAnswerError(f"GET {path}: notes {missing} just created are missing")
         self.say("list", f"GET {path} (Basic auth) -> 200: {len(notes)} notes")
 
     def has_drf(self) -> bool:
@@ -299,12 +303,14 @@ def main(argv: list[str] | None = None) -> int:
         "-v", "--verbose", action="store_true", help="show every request and answer"
     )
     args = parser.parse_args(argv)
+    if not args.url.startswith(("http://", "https://")):
+        parser.error("--url must start with http:// or https://")
     # From the environment rather than the command line, where other users could read it.
     password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
     client = Client(args.url, args.username, password, args.store, args.verbose)
     try:
         client.run()
-    except (UnexpectedAnswer, Refused) as exc:
+    except (UnexpectedAnswerError, RefusedError) as exc:
         print(f"FAILED: {exc}", file=sys.stderr)
         return 1
     print("OK: every answer was as expected.")

@@ -112,10 +112,8 @@ class Server:
         self.stopped = True
         if self.process.poll() is None:
             os.kill(self.process.pid, signal.SIGTERM)
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                pass
         # The server runs in a session of its own, so its group holds exactly its processes.
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)

@@ -143,7 +143,7 @@ def call(url: str, path: str, user: object, token: str, **form: str) -> tuple[in
     """POST ``form`` plus the pair as parameters; return the status and the JSON answer."""
     data = urllib.parse.urlencode({"user": user, "token": token, **form}).encode()
     try:
-        with urllib.request.urlopen(f"{url}{path}", data=data, timeout=30) as response:  # noqa: S310
+        with urllib.request.urlopen(f"{url}{path}", data=data, timeout=30) as response:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as exc:
         return exc.code, json.loads(exc.read())
@@ -154,7 +154,7 @@ def get(url: str, path: str, user: object, token: str) -> tuple[int, dict[str, A
     pair = base64.b64encode(f"{user}:{token}".encode()).decode()
     request = urllib.request.Request(f"{url}{path}", headers={"Authorization": f"Basic {pair}"})
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as exc:
         return exc.code, json.loads(exc.read())
@@ -162,7 +162,7 @@ def get(url: str, path: str, user: object, token: str) -> tuple[int, dict[str, A
 
 def login(url: str, password: str) -> tuple[object, str]:
     data = urllib.parse.urlencode({"username": "demo", "password": password}).encode()
-    with urllib.request.urlopen(f"{url}/token/new.json", data=data, timeout=30) as response:  # noqa: S310
+    with urllib.request.urlopen(f"{url}/token/new.json", data=data, timeout=30) as response:
         answer = json.loads(response.read())
     return answer["user"], answer["token"]
 
@@ -219,9 +219,10 @@ def test_the_client_logs_in_stores_the_pair_and_calls_every_endpoint(
     assert set(stored) >= {"user", "token", "expires"}
     assert stat.S_IMODE(store.stat().st_mode) == 0o600
     # The token it stored is a live one, and never reached the access log.
-    assert call(production_demo.server.url, "/token/verify.json", stored["user"], stored["token"])[
-        0
-    ] == 200
+    assert (
+        call(production_demo.server.url, "/token/verify.json", stored["user"], stored["token"])[0]
+        == 200
+    )
     assert stored["token"] not in production_demo.server.log()
 
 
@@ -288,9 +289,7 @@ def test_the_client_fails_on_an_answer_that_is_not_the_api(
 
 
 @pytest.mark.skipif(not os.environ.get("DATABASE_URL"), reason="DATABASE_URL is not set")
-@pytest.mark.skipif(
-    database_kind() != "postgresql", reason="the two-node test runs on PostgreSQL"
-)
+@pytest.mark.skipif(database_kind() != "postgresql", reason="the two-node test runs on PostgreSQL")
 def test_two_servers_share_tokens_and_survive_a_key_rotation(
     production_demo: Demo, e2e_database_url: str, tmp_path: Path
 ) -> None:
@@ -301,9 +300,10 @@ def test_two_servers_share_tokens_and_survive_a_key_rotation(
         return base_environment(e2e_database_url, CONN_MAX_AGE="60", **keys)
 
     # Both nodes sign with the same key: a token from one works on the other.
-    with running_server(node_env(SECRET_KEY=old_key), tmp_path) as node_a, running_server(
-        node_env(SECRET_KEY=old_key), tmp_path
-    ) as node_b:
+    with (
+        running_server(node_env(SECRET_KEY=old_key), tmp_path) as node_a,
+        running_server(node_env(SECRET_KEY=old_key), tmp_path) as node_b,
+    ):
         user, old_token = login(node_a.url, DEMO_PASSWORD)
         assert call(node_b.url, "/token/verify.json", user, old_token)[0] == 200
         status, created = call(node_b.url, "/api/notes/", user, old_token, text="from node B")

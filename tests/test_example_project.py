@@ -44,11 +44,11 @@ NOTE_URLS = {
 route = pytest.mark.parametrize("url", list(NOTE_URLS.values()), ids=list(NOTE_URLS))
 
 
-def make_user(name: str, password: str = "a-password") -> Any:
+def make_user(name: str) -> Any:
     user_model = get_user_model()
     login = f"{name}@example.com" if user_model.USERNAME_FIELD == "email" else name
     return user_model._default_manager.create_user(
-        **{user_model.USERNAME_FIELD: login}, password=password
+        **{user_model.USERNAME_FIELD: login}, password="a-password"
     )
 
 
@@ -110,7 +110,9 @@ def test_notes_are_listed_newest_first(client: Client, alice: Any, url: str) -> 
 
 
 @route
-def test_each_user_sees_only_their_own_notes(client: Client, alice: Any, bob: Any, url: str) -> None:
+def test_each_user_sees_only_their_own_notes(
+    client: Client, alice: Any, bob: Any, url: str
+) -> None:
     Note.objects.create(owner=alice, text="alice's secret")
     send(client, "POST", url, bob, "basic", text="bob's note")
 

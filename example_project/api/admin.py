@@ -5,6 +5,6 @@ from api.models import Note
 
 @admin.register(Note)
 class NoteAdmin(admin.ModelAdmin):
-    list_display = ["text", "owner", "created"]
-    list_filter = ["created"]
-    search_fields = ["text"]
+    list_display = ("text", "owner", "created")
+    list_filter = ("created",)
+    search_fields = ("text",)

@@ -15,14 +15,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.models import Note
-from api.notes import InvalidInput, clean_text
+from api.notes import InvalidNoteError, clean_text
 from tokenapi.contrib.rest_framework import TokenAuthentication
 
 
 class NoteListAPIView(APIView):
-    authentication_classes = [TokenAuthentication]
-    permission_classes = [IsAuthenticated]
-    renderer_classes = [JSONRenderer]
+    authentication_classes = (TokenAuthentication,)
+    permission_classes = (IsAuthenticated,)
+    renderer_classes = (JSONRenderer,)
 
     def get(self, request: Request) -> Response:
         notes = [note.as_json() for note in Note.objects.filter(owner=request.user)]
@@ -32,7 +32,7 @@ class NoteListAPIView(APIView):
         data = request.data  # a list, for a JSON array body
         try:
             text = clean_text(data.get("text") if isinstance(data, Mapping) else None)
-        except InvalidInput as exc:
+        except InvalidNoteError as exc:
             return Response({"success": False, "errors": str(exc)}, status=400)
         note = Note.objects.create(owner=request.user, text=text)
         return Response({"success": True, "note": note.as_json()}, status=201)

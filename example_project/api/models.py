@@ -18,7 +18,7 @@ class Note(models.Model):
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["-created", "-id"]
+        ordering = ("-created", "-id")
 
     def __str__(self) -> str:
         return self.text[:50]

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from api.models import MAX_TEXT_LENGTH
 
 
-class InvalidInput(ValueError):
+class InvalidNoteError(ValueError):
     """The request cannot make a note; the message says why, for the client."""
 
 
@@ -22,23 +22,23 @@ def read_fields(request: HttpRequest) -> Mapping[str, Any]:
         try:
             data = json.loads(request.body)
         except (ValueError, RecursionError):  # not JSON, not UTF-8, too deeply nested
-            raise InvalidInput("The request body is not valid JSON.") from None
+            raise InvalidNoteError("The request body is not valid JSON.") from None
         if not isinstance(data, dict):
-            raise InvalidInput("The request body must be a JSON object.")
+            raise InvalidNoteError("The request body must be a JSON object.")
         return data
     return request.POST
 
 
 def clean_text(value: object) -> str:
-    """Return the text of a new note, or raise :class:`InvalidInput`."""
+    """Return the text of a new note, or raise :class:`InvalidNoteError`."""
     if not isinstance(value, str) or not value.strip():
-        raise InvalidInput("Must include a non-empty 'text'.")
+        raise InvalidNoteError("Must include a non-empty 'text'.")
     if len(value) > MAX_TEXT_LENGTH:
-        raise InvalidInput(f"'text' must be at most {MAX_TEXT_LENGTH} characters.")
+        raise InvalidNoteError(f"'text' must be at most {MAX_TEXT_LENGTH} characters.")
     # PostgreSQL refuses NUL in text, and no database stores lone surrogates
     # (which a JSON "\ud800" escape can produce).
     if "\x00" in value or not _encodes_as_utf8(value):
-        raise InvalidInput("'text' must be UTF-8 text without NUL characters.")
+        raise InvalidNoteError("'text' must be UTF-8 text without NUL characters.")
     return value
 
 

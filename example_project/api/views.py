@@ -17,7 +17,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 
 from api.models import Note
-from api.notes import InvalidInput, clean_text, read_fields
+from api.notes import InvalidNoteError, clean_text, read_fields
 from tokenapi.decorators import token_required
 from tokenapi.http import JsonResponse, JsonResponseBadRequest, JsonResponseNotAllowed
 
@@ -46,7 +46,7 @@ def list_notes(request: HttpRequest) -> HttpResponse:
 def create_note(request: HttpRequest) -> HttpResponse:
     try:
         text = clean_text(read_fields(request).get("text"))
-    except InvalidInput as exc:
+    except InvalidNoteError as exc:
         return JsonResponseBadRequest(str(exc))
     note = Note.objects.create(owner=request.user, text=text)
     return JsonResponse({"note": note.as_json()}, status=201)
@@ -80,7 +80,7 @@ def notes(request: HttpRequest) -> HttpResponse:
 # 2. A class-based view, protected through method_decorator.
 @method_decorator(token_required, name="dispatch")
 class NoteListView(View):
-    http_method_names = ["get", "head", "post"]
+    http_method_names = ("get", "head", "post")
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return list_notes(request)
@@ -104,7 +104,7 @@ async def notes_async(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             text = clean_text(read_fields(request).get("text"))
-        except InvalidInput as exc:
+        except InvalidNoteError as exc:
             return JsonResponseBadRequest(str(exc))
         note = await Note.objects.acreate(owner=request.user, text=text)
         return JsonResponse({"note": note.as_json()}, status=201)

@@ -60,7 +60,7 @@ if not SECRET_KEY:
     if not DEBUG:
         # A site in production must never sign tokens with a key published here.
         raise ImproperlyConfigured("Set SECRET_KEY in the environment when DEBUG is false.")
-    SECRET_KEY = "django-insecure-example-project-development-only"  # DEVELOPMENT DEFAULT
+    SECRET_KEY = "django-insecure-example-project-development-only"  # noqa: S105 DEVELOPMENT DEFAULT
 # Keys being rotated out: tokens they signed keep working until they expire.
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 

@@ -18,10 +18,10 @@ from api.views import drf_available
 from tokenapi.tokens import token_generator
 
 DEMO_USERNAME = "demo"
-DEMO_PASSWORD_DEFAULT = "demo-password-for-development-only"  # DEVELOPMENT DEFAULT
+DEMO_PASSWORD_DEFAULT = "demo-password-for-development-only"  # noqa: S105 DEVELOPMENT DEFAULT
 # What the printed commands say instead of a password given in the environment,
 # so that a real password ends up in no terminal scrollback or CI log.
-PASSWORD_FROM_ENV = '"$DEMO_PASSWORD"'
+PASSWORD_FROM_ENV = '"$DEMO_PASSWORD"'  # noqa: S105 (a shell variable, not a password)
 
 
 class Command(BaseCommand):
