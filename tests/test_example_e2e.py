@@ -312,21 +312,34 @@ def test_two_servers_share_tokens_and_survive_a_key_rotation(
         assert status == 200
         assert created["note"]["id"] in [note["id"] for note in listed["notes"]]
 
-    # Rotation: the new key signs, the old one only verifies.
+    # The rotation, one server at a time as README.rst describes it. Node B first
+    # learns the new key as a fallback; node A then signs with the new key and
+    # keeps the old one as a fallback. Mid-rotation, each accepts the other's tokens.
     rotated = node_env(SECRET_KEY=new_key, SECRET_KEY_FALLBACKS=old_key)
-    with running_server(rotated, tmp_path) as node_a, running_server(rotated, tmp_path) as node_b:
-        for node in (node_a, node_b):
-            assert call(node.url, "/token/verify.json", user, old_token)[0] == 200
-            assert get(node.url, "/api/async/notes/", user, old_token)[0] == 200
-        _, new_token = login(node_b.url, DEMO_PASSWORD)
-        assert new_token != old_token
-        assert call(node_a.url, "/token/verify.json", user, new_token)[0] == 200
-        status, refreshed = call(node_a.url, "/token/refresh.json", user, old_token)
-        assert status == 200
+    with running_server(rotated, tmp_path) as node_a:
+        prepared = node_env(SECRET_KEY=old_key, SECRET_KEY_FALLBACKS=new_key)
+        with running_server(prepared, tmp_path) as node_b:
+            _, token_from_a = login(node_a.url, DEMO_PASSWORD)
+            _, token_from_b = login(node_b.url, DEMO_PASSWORD)
+            assert token_from_a != token_from_b  # same second maybe, different keys
+            assert call(node_b.url, "/token/verify.json", user, token_from_a)[0] == 200
+            assert call(node_a.url, "/token/verify.json", user, token_from_b)[0] == 200
 
-    # Once the old key is dropped, only tokens signed with the new one remain.
+        # Node B restarted with the new key too: old tokens still work on both.
+        with running_server(rotated, tmp_path) as node_b:
+            for node in (node_a, node_b):
+                assert call(node.url, "/token/verify.json", user, old_token)[0] == 200
+                assert get(node.url, "/api/async/notes/", user, old_token)[0] == 200
+            _, new_token = login(node_b.url, DEMO_PASSWORD)
+            assert call(node_a.url, "/token/verify.json", user, new_token)[0] == 200
+            status, refreshed = call(node_a.url, "/token/refresh.json", user, old_token)
+            assert status == 200
+
+    # Once the old key is dropped, only tokens signed with the new one remain:
+    # so the new and refreshed tokens were signed with it, and the old one was not.
     with running_server(node_env(SECRET_KEY=new_key), tmp_path) as node:
-        assert call(node.url, "/token/verify.json", user, new_token)[0] == 200
-        assert call(node.url, "/token/verify.json", user, refreshed["token"])[0] == 200
-        assert call(node.url, "/token/verify.json", user, old_token)[0] == 401
+        for token in (new_token, refreshed["token"], token_from_a):
+            assert call(node.url, "/token/verify.json", user, token)[0] == 200
+        for token in (old_token, token_from_b):
+            assert call(node.url, "/token/verify.json", user, token)[0] == 401
         assert get(node.url, "/api/notes/", user, old_token)[0] == 403
