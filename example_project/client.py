@@ -113,7 +113,8 @@ class Client:
         if not isinstance(body, dict):
             raise UnexpectedAnswerError(f"{method} {path} -> {status}, not a JSON object: {body!r}")
         if self.verbose:
-            print(f"           <- {status} {json.dumps(body)[:200]}")
+            shown = {**body, "token": self.secret(str(body["token"]))} if "token" in body else body
+            print(f"           <- {status} {json.dumps(shown)[:200]}")
         return status, body
 
     def show_request(

@@ -226,6 +226,23 @@ def test_the_client_logs_in_stores_the_pair_and_calls_every_endpoint(
     assert stored["token"] not in production_demo.server.log()
 
 
+def test_the_client_shows_each_request_it_sends_but_not_its_secrets(
+    production_demo: Demo, tmp_path: Path
+) -> None:
+    store = tmp_path / "pair.json"
+    result = run_client(production_demo, store, "--verbose")
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert f"-> POST {production_demo.server.url}/token/new.json" in out
+    assert "username=demo&password=<hidden>" in out
+    assert "Content-Type: application/json" in out
+    assert f"Authorization: Basic base64({json.loads(store.read_text())['user']}:" in out
+    assert "<- 201 " in out
+    token = json.loads(store.read_text())["token"]
+    assert token not in out
+    assert DEMO_PASSWORD not in out
+
+
 def test_the_client_reuses_its_stored_pair(production_demo: Demo, tmp_path: Path) -> None:
     store = tmp_path / "pair.json"
     assert run_client(production_demo, store).returncode == 0
