@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import shutil
 import stat
 import subprocess
 import sys
@@ -107,7 +106,7 @@ def curl_commands(setup_output: str) -> list[str]:
 
 
 def run_curl_commands_as_printed(demo: Demo) -> list[dict[str, Any]]:
-    """Paste each printed command into a shell; every answer must be a JSON success."""
+    """Paste each printed command into a shell (curl must be installed); each must succeed."""
     commands = curl_commands(demo.setup_output)
     assert len(commands) >= 8, demo.setup_output
     answers = []
@@ -170,7 +169,6 @@ def login(url: str, password: str) -> tuple[object, str]:
 # -- make demo ------------------------------------------------------------------
 
 
-@pytest.mark.skipif(shutil.which("curl") is None, reason="the printed commands need curl")
 def test_make_demo_serves_the_site_and_its_curl_commands_work_as_printed(tmp_path: Path) -> None:
     # Like `make demo` on a fresh machine: SQLite, development defaults, gunicorn's own config.
     demo = start_demo(demo_env(f"sqlite:///{tmp_path / 'db.sqlite3'}"), tmp_path, workers=2)
@@ -187,7 +185,6 @@ def test_make_demo_serves_the_site_and_its_curl_commands_work_as_printed(tmp_pat
     assert any("token" in answer for answer in answers[1:]), "the refresh gave no token"
 
 
-@pytest.mark.skipif(shutil.which("curl") is None, reason="the printed commands need curl")
 def test_curl_commands_with_a_password_from_the_environment_work_as_printed(
     production_demo: Demo,
 ) -> None:
