@@ -28,6 +28,7 @@ import pytest
 
 from tests.e2e_server import (
     EXAMPLE_PROJECT,
+    REPO,
     Server,
     base_environment,
     bind_free_port,
@@ -183,6 +184,29 @@ def test_make_demo_serves_the_site_and_its_curl_commands_work_as_printed(tmp_pat
     listed = [answer["notes"] for answer in answers if "notes" in answer]
     assert listed and all(len(notes) >= 1 for notes in listed)
     assert any("token" in answer for answer in answers[1:]), "the refresh gave no token"
+
+
+def test_make_demo_runs_the_steps_these_tests_replay(tmp_path: Path) -> None:
+    venv = tmp_path / "venv"
+    dry_run = subprocess.run(
+        ["make", "-n", "demo", f"VENV={venv}"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    steps = [
+        f"-m venv {venv}",
+        "pip install --quiet -e . -r example_project/requirements.txt",
+        "example_project/manage.py migrate --noinput",
+        "example_project/manage.py demo_setup --base-url http://127.0.0.1:8000",
+        f"exec {venv}/bin/gunicorn -c example_project/gunicorn.conf.py --chdir example_project",
+        "--bind 127.0.0.1:8000 example.wsgi",
+    ]
+    positions = [dry_run.find(step) for step in steps]
+    assert -1 not in positions, dry_run
+    assert positions == sorted(positions), dry_run
 
 
 def test_curl_commands_with_a_password_from_the_environment_work_as_printed(
