@@ -409,3 +409,22 @@ def test_settings_refuse_unsafe_or_invalid_values(env: dict[str, str]) -> None:
     result = example_settings(**env)
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
+
+
+def test_the_wsgi_and_asgi_entry_points_load_the_site() -> None:
+    script = (
+        "import example.asgi, example.wsgi; "
+        "from django.urls import reverse; print(reverse('async-notes'))"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in _EXAMPLE_VARIABLES}
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=EXAMPLE_PROJECT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "/api/async/notes/"
