@@ -37,6 +37,8 @@ setup(
             "openapi-spec-validator>=0.7",
             "jsonschema>=4.18",
             "redis>=5",
+            # The end-to-end tests serve the example project with it.
+            "gunicorn>=22",
         ],
     },
     classifiers=[
