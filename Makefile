@@ -17,3 +17,20 @@ $(VENV)/.test-installed: setup.py | $(BIN)/python
 test: $(VENV)/.test-installed
 	$(BIN)/pytest --cov --cov-report= $(PYTEST_ARGS)
 	$(BIN)/pytest --cov --cov-append --cov-report=term --ds=tests.settings_custom_user -m "not e2e" $(PYTEST_ARGS)
+
+# --- Continuous integration: the nox matrix (Django x database), lint, types, packaging ---
+CI_VENV ?= .venv-ci
+NOX_ARGS ?=
+
+.PHONY: ci-tools matrix
+
+$(CI_VENV)/.installed: ci/requirements-tools.txt
+	$(PYTHON) -m venv $(CI_VENV)
+	$(CI_VENV)/bin/pip install --quiet -r ci/requirements-tools.txt
+	touch $@
+
+ci-tools: $(CI_VENV)/.installed
+
+# Every cell and check; e.g. NOX_ARGS="-t postgres" or NOX_ARGS="-s lint".
+matrix: ci-tools
+	$(CI_VENV)/bin/nox $(NOX_ARGS)
