@@ -130,6 +130,7 @@ def _install_as_make_would(session: nox.Session, venv: str, constraints: Path) -
     recipe = session.run(
         "make",
         "--dry-run",
+        "--silent",  # no "is up to date" line when a reused venv has it all
         "--no-print-directory",
         f"VENV={venv}",
         f"{venv}/.test-installed",
