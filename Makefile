@@ -37,3 +37,20 @@ demo: $(VENV)/.demo-installed
 	@echo "Serving the example project on http://$(DEMO_BIND)/ (Ctrl+C stops it)."
 	exec $(BIN)/gunicorn -c example_project/gunicorn.conf.py --chdir example_project \
 		--bind $(DEMO_BIND) example.wsgi
+
+# --- Continuous integration: the nox matrix (Django x database), lint, types, packaging ---
+CI_VENV ?= .venv-ci
+NOX_ARGS ?=
+
+.PHONY: ci-tools matrix
+
+$(CI_VENV)/.installed: ci/requirements-tools.txt
+	$(PYTHON) -m venv $(CI_VENV)
+	$(CI_VENV)/bin/pip install --quiet -r ci/requirements-tools.txt
+	touch $@
+
+ci-tools: $(CI_VENV)/.installed
+
+# Every cell and check; e.g. NOX_ARGS="-t postgres" or NOX_ARGS="-s lint".
+matrix: ci-tools
+	$(CI_VENV)/bin/nox $(NOX_ARGS)
