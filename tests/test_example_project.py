@@ -476,6 +476,8 @@ _EXAMPLE_VARIABLES = {
     "ALLOWED_HOSTS",
     "CONN_MAX_AGE",
     "DJANGO_SETTINGS_MODULE",
+    "AXES_FAILURE_LIMIT",
+    "REDIS_URL",
 }
 
 
@@ -516,6 +518,66 @@ def test_settings_come_from_the_environment() -> None:
 )
 def test_settings_refuse_unsafe_or_invalid_values(env: dict[str, str]) -> None:
     result = example_settings(**env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+
+
+def example_axes_settings(**env: str) -> dict[str, Any]:
+    script = (
+        "import json, example.settings as s; "
+        "print(json.dumps({'limit': s.AXES_FAILURE_LIMIT, 'handler': s.AXES_HANDLER, "
+        "'cache': s.CACHES['default'] if hasattr(s, 'CACHES') else None, "
+        "'backends': s.AUTHENTICATION_BACKENDS, 'middleware': s.MIDDLEWARE[-1], "
+        "'apps': s.INSTALLED_APPS, 'lockout': s.AXES_LOCKOUT_CALLABLE, "
+        "'username': s.AXES_USERNAME_CALLABLE, 'sensitive': s.AXES_SENSITIVE_PARAMETERS, "
+        "'cool_off': s.AXES_COOLOFF_TIME.total_seconds()}))"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in _EXAMPLE_VARIABLES}
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=EXAMPLE_PROJECT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_axes_is_configured_as_the_readme_says_with_the_database_handler() -> None:
+    values = example_axes_settings()
+    assert values["limit"] == 5
+    assert values["handler"] == "axes.handlers.database.AxesDatabaseHandler"
+    assert values["cache"] is None  # Django's default local-memory cache
+    assert values["backends"] == [
+        "axes.backends.AxesStandaloneBackend",
+        "django.contrib.auth.backends.ModelBackend",
+        "tokenapi.backends.TokenBackend",
+    ]
+    assert values["middleware"] == "axes.middleware.AxesMiddleware"
+    assert "axes" in values["apps"]
+    assert values["lockout"] == "tokenapi.contrib.axes.lockout_response"
+    assert values["username"] == "tokenapi.contrib.axes.get_username"
+    assert values["sensitive"] == ["token"]
+    assert values["cool_off"] == 15 * 60
+
+
+def test_axes_counts_in_redis_when_redis_url_is_set() -> None:
+    values = example_axes_settings(
+        REDIS_URL="redis://cache.example.com:6379/3", AXES_FAILURE_LIMIT="3"
+    )
+    assert values["limit"] == 3
+    assert values["handler"] == "axes.handlers.cache.AxesCacheHandler"
+    assert values["cache"] == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://cache.example.com:6379/3",
+    }
+
+
+def test_a_failure_limit_that_is_not_a_number_is_refused() -> None:
+    result = example_settings(AXES_FAILURE_LIMIT="many")
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
 
