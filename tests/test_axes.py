@@ -33,12 +33,6 @@ from tests.readme import readme_settings
 from tokenapi.contrib.axes import lockout_response
 from tokenapi.contrib.openapi import load_description
 
-if "axes" not in settings.INSTALLED_APPS:
-    pytest.skip(
-        "needs django-axes configured: pytest --ds=tests.settings_axes (make test runs it)",
-        allow_module_level=True,
-    )
-
 from axes.models import AccessAttempt  # (needs axes installed)
 
 pytestmark = pytest.mark.django_db
