@@ -40,9 +40,17 @@ class TokenBackend(ModelBackend):
     token_generator: TokenGenerator = token_generator
 
     def authenticate(  # type: ignore[override]
-        self, request: HttpRequest | None = None, pk: object = None, token: object = None
+        self,
+        request: HttpRequest | None = None,
+        pk: object = None,
+        token: object = None,
+        **credentials: object,
     ) -> AbstractBaseUser | None:
-        """Return the active user whose token this is, or ``None``; never raises."""
+        """Return the active user whose token this is, or ``None``; never raises.
+
+        Other credentials (a username and password, say) are not this
+        backend's to check: they give ``None``, never a ``TypeError``.
+        """
         user_id = get_user_id_parser()(pk)
         if user_id is None or not isinstance(token, str):
             return None
@@ -54,7 +62,11 @@ class TokenBackend(ModelBackend):
         return user if self._is_valid(user, token) else None
 
     async def aauthenticate(  # type: ignore[override]
-        self, request: HttpRequest | None = None, pk: object = None, token: object = None
+        self,
+        request: HttpRequest | None = None,
+        pk: object = None,
+        token: object = None,
+        **credentials: object,
     ) -> AbstractBaseUser | None:
         """Async :meth:`authenticate`."""
         user_id = get_user_id_parser()(pk)

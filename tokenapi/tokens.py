@@ -74,7 +74,7 @@ class TokenGenerator:
     def make_token_with_expiry(self, user: AbstractBaseUser) -> tuple[str, datetime.datetime]:
         """Return a new token for ``user`` and the moment (UTC) it stops being valid."""
         timestamp = self._now()
-        expires = EPOCH + timestamp + conf.get().timeout
+        expires = EPOCH + timestamp + self._lifetime(timestamp)
         return (
             self._make_token_with_timestamp(user, timestamp),
             datetime.datetime.fromtimestamp(expires, tz=datetime.timezone.utc),
@@ -90,7 +90,7 @@ class TokenGenerator:
         if len(mac) == MAC_LENGTH:
             timestamp = int(timestamp_b36, 36)
             # The timestamp is not secret: reject stale tokens before any HMAC.
-            if not 0 <= self._now() - timestamp <= conf.get().timeout:
+            if not 0 <= self._now() - timestamp <= self._lifetime(timestamp):
                 return False
             value = self.get_hash_value(user, timestamp).encode()
             for key in self._keys():
@@ -109,6 +109,18 @@ class TokenGenerator:
         separate the parts so that no two (pk, timestamp) pairs read alike.
         """
         return f"{user.pk}\x00{user.password}\x00{timestamp}"
+
+    def _lifetime(self, timestamp: int) -> int:
+        """Seconds a token issued at ``timestamp`` stays valid."""
+        timeout = conf.get().timeout
+        if timeout:
+            return timeout
+        # TOKEN_TIMEOUT_DAYS = 0: as in 2.x, until the end of the (local) day of issue.
+        issued = datetime.datetime.fromtimestamp(timestamp + EPOCH)
+        midnight = datetime.datetime.combine(
+            issued.date() + datetime.timedelta(days=1), datetime.time()
+        )
+        return int(midnight.timestamp()) - 1 - EPOCH - timestamp
 
     def _now(self) -> int:
         """Seconds since 2001-01-01 UTC: the one clock of the current format."""
