@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 import nox
 
-nox.needs_version = ">=2025.2.9"
+nox.needs_version = ">=2025.10.16"  # download_python
 nox.options.default_venv_backend = "uv"
 nox.options.download_python = "never"  # the matrix uses the machine's interpreters
 os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")
