@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 import nox
 
-nox.needs_version = ">=2025.2.9"
+nox.needs_version = ">=2025.10.16"  # download_python
 nox.options.default_venv_backend = "uv"
 nox.options.download_python = "never"  # the matrix uses the machine's interpreters
 os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")
@@ -90,12 +90,7 @@ def _database_url(cell: str, database: str) -> str:
 
 
 def _run_cell(session: nox.Session, cell: str, django: str, database: str) -> None:
-    requirement, prefix, pythons = DJANGO[django]
-    if not session.python:
-        session.skip(f"no Python {' or '.join(pythons)} on this machine")
-    if database in SERVERS and not _answers(SERVERS[database]):
-        parts = urlsplit(SERVERS[database])
-        session.skip(f"{database} does not answer on {parts.hostname}:{parts.port}")
+    requirement, series, _ = DJANGO[django]
     venv = session.virtualenv.location
     constraints = Path(session.create_tmp()) / "constraints.txt"
     constraints.write_text(requirement + "\n")
@@ -105,7 +100,7 @@ def _run_cell(session: nox.Session, cell: str, django: str, database: str) -> No
         "-c",
         "import sys, django; print('Django', django.__version__);"
         "sys.exit(not django.__version__.startswith(sys.argv[1]))",
-        prefix,
+        series,
     )
     # Coverage is measured once, by make test itself; the cells check behaviour.
     pytest_args = " ".join(["--no-cov", "-p", "no:cacheprovider", *session.posargs])
@@ -145,24 +140,39 @@ def _install_as_make_would(session: nox.Session, venv: str, constraints: Path) -
             session.run("sh", "-c", line, external=True)
 
 
-def _cell_session(cell: str, django: str, database: str) -> Callable[[nox.Session], None]:
+def _cell_session(
+    cell: str, django: str, database: str, skip_reason: str | None
+) -> Callable[[nox.Session], None]:
     def cell_session(session: nox.Session) -> None:
+        if skip_reason:
+            session.skip(skip_reason)
         _run_cell(session, cell, django, database)
 
     cell_session.__doc__ = f"The test suites on {database} with {DJANGO[django][0]}."
     return cell_session
 
 
+def _server_down(database: str) -> str | None:
+    if database not in SERVERS or _answers(SERVERS[database]):
+        return None
+    parts = urlsplit(SERVERS[database])
+    return f"{database} does not answer on {parts.hostname}:{parts.port}"
+
+
+# Skips are decided here, before nox builds a virtualenv for nothing.
 _expose_pyenv_interpreters()
-for _django, (_requirement, _prefix, _pythons) in DJANGO.items():
-    _python = next((v for v in _pythons if _has_python(v)), False)
+_servers_down = {database: _server_down(database) for database in DATABASES}
+for _django, (_, _, _pythons) in DJANGO.items():
+    _python = next((v for v in _pythons if _has_python(v)), None)
+    _no_python = None if _python else f"no Python {' or '.join(_pythons)} on this machine"
     for _database in DATABASES:
         _cell = f"{_django}-{_database}"
+        _skip_reason = _no_python or _servers_down[_database]
         nox.session(
             name=_cell,
-            python=_python,
+            python=False if _skip_reason else _python,
             tags=["matrix", _django, _database],
-        )(_cell_session(_cell, _django, _database))
+        )(_cell_session(_cell, _django, _database, _skip_reason))
 
 
 @nox.session(python=None, tags=["checks"])

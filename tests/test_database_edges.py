@@ -3,7 +3,8 @@
 Run in every cell of the CI matrix (SQLite, PostgreSQL and MariaDB, with
 ``auth.User`` and with the UUID-keyed ``testapp.EmailUser``). Logins follow
 Django's ``ModelBackend`` wherever the database makes it lenient (MariaDB's
-case-insensitive, space-padding collation), and are never more lenient than it.
+utf8mb4_unicode_ci ignores case, accents, trailing spaces and some invisible
+characters), and are never more lenient than it.
 """
 
 from __future__ import annotations
