@@ -48,6 +48,15 @@ def _derive_key(key_salt: str, secret: str | bytes, algorithm: str) -> bytes:
     return hashlib.new(algorithm, force_bytes(key_salt) + force_bytes(secret)).digest()
 
 
+# Keys derived from SECRET_KEY and SECRET_KEY_FALLBACKS, by (key salt, algorithm).
+_settings_keys: dict[tuple[str, str], tuple[bytes, ...]] = {}
+
+
+def clear_key_cache() -> None:
+    """Forget the keys derived from settings; conf calls it when they change."""
+    _settings_keys.clear()
+
+
 def _is_base36(text: str) -> bool:
     # int(text, 36) also takes "+", "_", spaces and capitals; a token has one spelling.
     return 0 < len(text) <= MAX_TIMESTAMP_DIGITS and text.isalnum() and text == text.lower()
@@ -124,8 +133,18 @@ class TokenGenerator:
         )
         return [secret, *fallbacks]
 
-    def _keys(self) -> list[bytes]:
-        return [_derive_key(self.key_salt, secret, self.algorithm) for secret in self._secrets()]
+    def _keys(self) -> tuple[bytes, ...]:
+        """The derived keys of :meth:`_secrets`, the signing key first."""
+        if self.secret is not None or self.secret_fallbacks is not None:
+            return tuple(_derive_key(self.key_salt, s, self.algorithm) for s in self._secrets())
+        # From settings: derived once, dropped by conf when SECRET_KEY* change,
+        # so that a check reads no setting and builds no list.
+        cache_key = (self.key_salt, self.algorithm)
+        keys = _settings_keys.get(cache_key)
+        if keys is None:
+            keys = tuple(_derive_key(self.key_salt, s, self.algorithm) for s in self._secrets())
+            _settings_keys[cache_key] = keys
+        return keys
 
     def _mac(self, key: bytes, value: bytes) -> bytes:
         digest = hmac.digest(key, value, self.algorithm)

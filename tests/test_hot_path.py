@@ -1,0 +1,56 @@
+"""Behaviour the hot path's shortcuts must keep: caches follow settings, GET skips nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import override_settings
+
+from tokenapi.tokens import TokenGenerator, token_generator
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def user():  # type: ignore[no-untyped-def]
+    model = get_user_model()
+    login = "someone@example.com" if model.USERNAME_FIELD == "email" else "someone"
+    return model._default_manager.create_user(login, password="secret-password")
+
+
+def test_a_new_secret_key_voids_tokens_signed_with_the_cached_old_one(user):  # type: ignore[no-untyped-def]
+    token = token_generator.make_token(user)
+    assert token_generator.check_token(user, token)  # the old key is cached now
+    with override_settings(SECRET_KEY="a-brand-new-key"):
+        assert not token_generator.check_token(user, token)
+        new_token = token_generator.make_token(user)
+        assert token_generator.check_token(user, new_token)
+    assert not token_generator.check_token(user, new_token)
+    assert token_generator.check_token(user, token)
+
+
+def test_a_rotated_key_keeps_verifying_once_it_moves_to_the_fallbacks(user):  # type: ignore[no-untyped-def]
+    with override_settings(SECRET_KEY="the-old-key"):
+        token = token_generator.make_token(user)
+        assert token_generator.check_token(user, token)
+    with override_settings(SECRET_KEY="the-new-key"):
+        assert not token_generator.check_token(user, token)
+        with override_settings(SECRET_KEY_FALLBACKS=["the-old-key"]):
+            assert token_generator.check_token(user, token)
+            assert token_generator.make_token(user) != token
+
+
+def test_a_generator_with_its_own_secret_does_not_share_the_settings_keys(user):  # type: ignore[no-untyped-def]
+    class OwnSecret(TokenGenerator):
+        secret = "a-generator-key"
+
+    class OwnFallbacks(TokenGenerator):
+        secret_fallbacks = ["a-generator-key"]
+
+    own = OwnSecret()
+    assert token_generator.check_token(user, token_generator.make_token(user))
+    token = own.make_token(user)
+    assert own.check_token(user, token)
+    assert not token_generator.check_token(user, token)
+    assert OwnFallbacks().check_token(user, token)
+    assert not OwnFallbacks().check_token(user, token[:-1] + ("A" if token[-1] != "A" else "B"))
