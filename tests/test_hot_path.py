@@ -54,3 +54,23 @@ def test_a_generator_with_its_own_secret_does_not_share_the_settings_keys(user):
     assert not token_generator.check_token(user, token)
     assert OwnFallbacks().check_token(user, token)
     assert not OwnFallbacks().check_token(user, token[:-1] + ("A" if token[-1] != "A" else "B"))
+
+
+def test_post_parameters_still_win_over_the_query_string_field_by_field(client, user):  # type: ignore[no-untyped-def]
+    token = token_generator.make_token(user)
+    response = client.post(f"/api/sync/?user=0&token={token}", {"user": str(user.pk)})
+    assert response.status_code == 200, response.content
+    response = client.post(f"/api/sync/?user={user.pk}&token={token}", {"token": "wrong"})
+    assert response.status_code == 403, response.content
+
+
+@pytest.mark.parametrize("method", ["get", "head"])
+def test_get_and_head_read_the_query_string_and_never_a_form_body(client, user, method):  # type: ignore[no-untyped-def]
+    token = token_generator.make_token(user)
+    body = f"user={user.pk}&token={token}"
+    response = client.generic(
+        method.upper(), "/api/sync/", body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 401
+    response = client.generic(method.upper(), f"/api/sync/?{body}")
+    assert response.status_code == 200

@@ -111,12 +111,16 @@ def read_form(request: HttpRequest) -> dict[str, Any]:
 
 
 def _from_parameters(request: HttpRequest) -> tuple[str | None, str | None]:
-    try:
-        post = request.POST
-    except BODY_ERRORS:
-        raise RequestError(errors.MALFORMED_BODY) from None
-    user = post.get("user")
-    token = post.get("token")
+    user = token = None
+    # Django parses a form body for POST only: for GET and HEAD, request.POST is
+    # always empty, and building it would cost more than the rest of this module.
+    if request.method not in ("GET", "HEAD"):
+        try:
+            post = request.POST
+        except BODY_ERRORS:
+            raise RequestError(errors.MALFORMED_BODY) from None
+        user = post.get("user")
+        token = post.get("token")
     # Field by field, as 2.x did: POST first, then the query string.
     return (
         request.GET.get("user") if user is None else user,
