@@ -74,3 +74,27 @@ def test_get_and_head_read_the_query_string_and_never_a_form_body(client, user, 
     assert response.status_code == 401
     response = client.generic(method.upper(), f"/api/sync/?{body}")
     assert response.status_code == 200
+
+
+def test_parameters_of_a_request_built_by_hand_are_read(user):  # type: ignore[no-untyped-def]
+    from django.http import HttpRequest, QueryDict
+
+    from tokenapi.credentials import parse_credentials
+
+    token = token_generator.make_token(user)
+    request = HttpRequest()
+    request.method = "GET"
+    request.GET = QueryDict(f"user={user.pk}&token={token}")
+    assert parse_credentials(request) == (str(user.pk), token)
+
+
+def test_a_query_set_by_middleware_is_read_even_without_a_query_string(rf, user):  # type: ignore[no-untyped-def]
+    from django.http import QueryDict
+
+    from tokenapi.credentials import parse_credentials
+
+    token = token_generator.make_token(user)
+    request = rf.get("/api/sync/")
+    assert parse_credentials(request) is None
+    request.GET = QueryDict(f"user={user.pk}&token={token}")
+    assert parse_credentials(request) == (str(user.pk), token)
