@@ -98,3 +98,20 @@ def test_a_query_set_by_middleware_is_read_even_without_a_query_string(rf, user)
     assert parse_credentials(request) is None
     request.GET = QueryDict(f"user={user.pk}&token={token}")
     assert parse_credentials(request) == (str(user.pk), token)
+
+
+def test_the_backend_follows_a_changed_user_model():  # type: ignore[no-untyped-def]
+    from django.apps import apps
+
+    from tokenapi.backends import TokenBackend
+
+    # With auth.User in use, a real switch; auth.User cannot be switched back to.
+    model_name = "testapp.EmailUser"
+    other = apps.get_model(model_name)._default_manager.create_user(
+        "other@example.com", password="secret-password"
+    )
+    token = token_generator.make_token(other)
+    backend = TokenBackend()
+    backend.authenticate(None, pk="1", token=token)  # caches the current model
+    with override_settings(AUTH_USER_MODEL=model_name):
+        assert backend.authenticate(None, pk=str(other.pk), token=token) == other

@@ -107,6 +107,7 @@ def clear_cache() -> None:
 
     tokens.clear_key_cache()
     backends.get_token_backend.cache_clear()
+    backends.get_user_model_cached.cache_clear()
     backends.get_user_id_parser.cache_clear()
 
 
