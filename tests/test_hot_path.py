@@ -45,7 +45,7 @@ def test_a_generator_with_its_own_secret_does_not_share_the_settings_keys(user):
         secret = "a-generator-key"
 
     class OwnFallbacks(TokenGenerator):
-        secret_fallbacks = ["a-generator-key"]
+        secret_fallbacks = ["a-generator-key"]  # noqa: RUF012 (the attribute's documented type)
 
     own = OwnSecret()
     assert token_generator.check_token(user, token_generator.make_token(user))

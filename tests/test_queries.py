@@ -165,3 +165,16 @@ def test_a_user_id_that_cannot_be_a_key_costs_no_query(
         response = client.get("/api/sync/", {"user": "not a key", "token": token})
     assert response.status_code == 403, response.content
     assert hmacs == []
+
+
+@pytest.mark.urls("tests.integration_urls")
+@pytest.mark.parametrize("how", ["basic", "query", "json"])
+def test_the_drf_class_costs_one_query_and_one_hmac(
+    client, django_assert_num_queries, hmacs, user, token, how
+):  # type: ignore[no-untyped-def]
+    del hmacs[:]
+    with django_assert_num_queries(1):
+        response = request_with(client, how, "/drf/whoami/", user, token)
+    assert response.status_code == 200, response.content
+    assert response.json()["user"] == str(user.pk)
+    assert len(hmacs) == 1, hmacs
