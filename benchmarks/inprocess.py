@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import collections
 import datetime
 import hashlib
 import hmac
 import importlib.util
+import itertools
 import json
 import os
 import sys
@@ -23,7 +25,7 @@ from typing import Any
 
 # Run as a script, this directory comes first on sys.path, and the checkout's
 # root does not: in the 2.1.1 environment, ``tokenapi`` must be 2.1.1's.
-from cells import CELLS, LEGACY, Cell  # noqa: E402
+from cells import CELLS, LEGACY, Cell
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
 
@@ -51,7 +53,7 @@ def create_database() -> None:
 def available(cell: Cell) -> bool:
     from project import settings
 
-    if settings.CURRENT == (cell.env == LEGACY):
+    if (cell.env == LEGACY) == settings.CURRENT:
         raise SystemExit(f"{cell.name} belongs to the {cell.env} environment, not this one")
     return not cell.requires or importlib.util.find_spec(cell.requires) is not None
 
@@ -152,8 +154,12 @@ def verify_func(cell: Cell) -> Callable[[], object]:
         func = lambda: hmac.compare_digest(  # noqa: E731
             hmac.new(key, message, hashlib.sha256).digest(), expected
         )
-    elif cell.name in ("check_token", "check_token-fallbacks", "check_token-no-legacy",
-                       "check_token-2.1.1"):
+    elif cell.name in (
+        "check_token",
+        "check_token-fallbacks",
+        "check_token-no-legacy",
+        "check_token-2.1.1",
+    ):
         from tokenapi.tokens import token_generator
 
         token = token_generator.make_token(user)
@@ -259,6 +265,39 @@ def check(names: list[str]) -> dict[str, Any]:
     return report
 
 
+def count_instructions(names: list[str], calls: int) -> list[str]:
+    """Call each cell ``calls`` times inside one C function, for callgrind to count.
+
+    The runner starts this under ``valgrind --tool=callgrind --collect-atstart=no
+    --toggle-collect=consume_iterator --dump-after=consume_iterator``: only the
+    loops are counted, one dump each, in the order of the names printed.
+    """
+    done = []
+    for name in ["noop", *names]:
+        overrides = None
+        if name == "noop":
+            func: Callable[[], object] = lambda: None  # noqa: E731 (the loop's own cost)
+        else:
+            cell = CELLS[name]
+            if not available(cell):
+                continue
+            if cell.kind == "verify":
+                overrides = settings_for(cell)
+                overrides.enable()
+                func = verify_func(cell)
+            else:
+                func = request_func(cell)
+        for _ in range(3):  # connect, fill caches: not counted
+            func()
+        # deque(maxlen=0) consumes the iterator in consume_iterator(), the one
+        # C function callgrind counts in.
+        collections.deque(itertools.starmap(func, itertools.repeat((), calls)), maxlen=0)
+        if overrides is not None:
+            overrides.disable()
+        done.append(name)
+    return done
+
+
 def bench(argv: list[str]) -> None:
     import pyperf
 
@@ -289,6 +328,11 @@ def main(argv: list[str]) -> None:
     if argv[:1] == ["setup"]:
         setup_django(argv[argv.index("--db") + 1])
         create_database()
+    elif argv[:1] == ["callgrind"]:
+        setup_django(argv[argv.index("--db") + 1])
+        calls = int(argv[argv.index("--calls") + 1])
+        names = [arg for arg in argv[1:] if arg in CELLS]
+        print(json.dumps(count_instructions(names, calls)))
     elif argv[:1] == ["check"]:
         setup_django(argv[argv.index("--db") + 1])
         names = [arg for arg in argv[1:] if arg in CELLS]

@@ -1,6 +1,6 @@
 """Turn ``results.json`` into ``RESULTS.md`` and ``results.png``.
 
-    python report.py DIR    # reads DIR/results.json, writes the other two beside it
+python report.py DIR    # reads DIR/results.json, writes the other two beside it
 """
 
 from __future__ import annotations
@@ -30,14 +30,17 @@ def verdict(ratio: float, target: float, lower_is_better: bool) -> str:
     return f"{sign} {target:.2f}: {'met' if met else '**missed**'}"
 
 
-def inprocess_table(results: dict[str, Any], cells: list[Cell], floor: str, unit: str,
-                    scale: float, digits: int) -> list[str]:
+def inprocess_table(
+    results: dict[str, Any], cells: list[Cell], floor: str, unit: str, scale: float, digits: int
+) -> list[str]:
     data = results["inprocess"]
     queries = results["queries"]
     is_request = cells is REQUEST_CELLS
     head = f"| cell | {unit} (median) | min–max of rounds | × {floor} | × own baseline | target |"
-    lines = [head + (" queries |" if is_request else ""),
-             "|---|---:|---:|---:|---|---|" + ("---:|" if is_request else "")]
+    lines = [
+        head + (" queries |" if is_request else ""),
+        "|---|---:|---:|---:|---|---|" + ("---:|" if is_request else ""),
+    ]
     for cell in cells:
         if cell.name not in data:
             continue
@@ -51,9 +54,11 @@ def inprocess_table(results: dict[str, Any], cells: list[Cell], floor: str, unit
                 target = verdict(own_ratio, cell.target, lower_is_better=True)
         elif cell.target:
             target = verdict(ratio_floor, cell.target, lower_is_better=True)
-        row = (f"| {cell.label} | {value * scale:.{digits}f} | "
-               f"{spread(data[cell.name]['rounds'], scale, digits)} | {ratio_floor:.2f} | "
-               f"{own} | {target} |")
+        row = (
+            f"| {cell.label} | {value * scale:.{digits}f} | "
+            f"{spread(data[cell.name]['rounds'], scale, digits)} | {ratio_floor:.2f} | "
+            f"{own} | {target} |"
+        )
         if is_request:
             row += f" {queries.get(cell.name, '')} |"
         lines.append(row)
@@ -62,8 +67,10 @@ def inprocess_table(results: dict[str, Any], cells: list[Cell], floor: str, unit
 
 def server_table(results: dict[str, Any]) -> list[str]:
     data = results["server"]
-    lines = ["| cell | req/s (median) | min–max of rounds | × bare | × own baseline | target |",
-             "|---|---:|---:|---:|---|---|"]
+    lines = [
+        "| cell | req/s (median) | min–max of rounds | × bare | × own baseline | target |",
+        "|---|---:|---:|---:|---|---|",
+    ]
     bare = median(data["bare"]["rounds"]) if "bare" in data else float("nan")
     for cell in REQUEST_CELLS:
         if cell.name not in data:
@@ -77,26 +84,46 @@ def server_table(results: dict[str, Any]) -> list[str]:
                 target = verdict(own_ratio, cell.server_target, lower_is_better=False)
         elif cell.server_target:
             target = verdict(value / bare, cell.server_target, lower_is_better=False)
-        lines.append(f"| {cell.label} | {value:.0f} | {spread(data[cell.name]['rounds'], 1, 0)} "
-                     f"| {value / bare:.2f} | {own} | {target} |")
+        lines.append(
+            f"| {cell.label} | {value:.0f} | {spread(data[cell.name]['rounds'], 1, 0)} "
+            f"| {value / bare:.2f} | {own} | {target} |"
+        )
     if "tokenapi" in data:
         ours = median(data["tokenapi"]["rounds"])
-        for other, label in (("tokenapi-2.1.1", "django-tokenapi 2.1.1"),
-                             ("simplejwt", "simplejwt")):
+        for other, label in (
+            ("tokenapi-2.1.1", "django-tokenapi 2.1.1"),
+            ("simplejwt", "simplejwt"),
+        ):
             if other in data:
                 lines.append("")
-                lines.append(f"tokenapi3's decorator serves {ours / median(data[other]['rounds']):.2f} "
-                             f"× the requests per second of {label}.")
+                lines.append(
+                    f"tokenapi3's decorator serves {ours / median(data[other]['rounds']):.2f} "
+                    f"× the requests per second of {label}."
+                )
     return lines
 
 
 def callgrind_table(results: dict[str, Any]) -> list[str]:
     data = results["callgrind"]
-    floor = data.get("hmac")
-    lines = ["| cell | instructions per call | × HMAC floor |", "|---|---:|---:|"]
-    for name, count in data.items():
-        ratio = f"{count / floor:.2f}" if floor else ""
-        lines.append(f"| {CELLS[name].label} | {count:,.0f} | {ratio} |")
+    lines = [
+        "| cell | instructions per call | × bare view / × one HMAC | × own baseline | target |",
+        "|---|---:|---:|---|---|",
+    ]
+    for cell in REQUEST_CELLS + VERIFY_CELLS:
+        if cell.name not in data:
+            continue
+        count = data[cell.name]
+        floor = "bare" if cell.kind == "request" else "hmac"
+        ratio = f"{count / data[floor]:.2f}" if floor in data else ""
+        own = target = ""
+        if cell.baseline and cell.baseline != floor and cell.baseline in data:
+            own_ratio = count / data[cell.baseline]
+            own = f"{own_ratio:.2f} × {cell.baseline}"
+            if cell.target:
+                target = verdict(own_ratio, cell.target, lower_is_better=True)
+        elif cell.target and floor in data:
+            target = verdict(count / data[floor], cell.target, lower_is_better=True)
+        lines.append(f"| {cell.label} | {count:,.0f} | {ratio} | {own} | {target} |")
     return lines
 
 
@@ -123,7 +150,7 @@ def write_markdown(results: dict[str, Any], out: Path) -> None:
         "- The same project (`benchmarks/project`) in both virtualenvs: SQLite file database, "
         "`CONN_MAX_AGE=None`, startproject's middleware less messages and clickjacking, "
         "`ModelBackend` then `TokenBackend`. Every authenticated view answers the same "
-        "`{\"user\": 1}`; the runner checks each cell answers 200 for the right user before "
+        '`{"user": 1}`; the runner checks each cell answers 200 for the right user before '
         "timing it.",
         f"- {settings['rounds']} rounds; each round runs every cell once, in an order rotated "
         "from round to round. A figure is the median of the rounds' medians, with the rounds' "
@@ -147,6 +174,10 @@ def write_markdown(results: dict[str, Any], out: Path) -> None:
         lines += [
             "",
             "## Instructions per call (callgrind, immune to noise)",
+            "",
+            f"valgrind's callgrind counting only the measured loop, {settings.get('calls')} "
+            "calls per cell after three uncounted ones, less the empty loop's cost. "
+            "Deterministic: the ratio a target is judged on where timing noise blurs it.",
             "",
             *callgrind_table(results),
         ]
@@ -175,24 +206,57 @@ def write_chart(results: dict[str, Any], out: Path) -> None:
 
     panels = []
     if results["inprocess"]:
-        panels.append(("Per request, in process (µs, lower is better)", REQUEST_CELLS,
-                       results["inprocess"], 1e6, "bare"))
-        panels.append(("Verifying a token alone (µs, lower is better)", VERIFY_CELLS,
-                       results["inprocess"], 1e6, "hmac"))
+        panels.append(
+            (
+                "Per request, in process (µs, lower is better)",
+                REQUEST_CELLS,
+                results["inprocess"],
+                1e6,
+                "bare",
+            )
+        )
+        panels.append(
+            (
+                "Verifying a token alone (µs, lower is better)",
+                VERIFY_CELLS,
+                results["inprocess"],
+                1e6,
+                "hmac",
+            )
+        )
     if results["server"]:
-        panels.append(("gunicorn, 1 sync worker (requests/s, higher is better)", REQUEST_CELLS,
-                       results["server"], 1, "bare"))
+        panels.append(
+            (
+                "gunicorn, 1 sync worker (requests/s, higher is better)",
+                REQUEST_CELLS,
+                results["server"],
+                1,
+                "bare",
+            )
+        )
     heights = [len([c for c in cells if c.name in data]) for _, cells, data, _, _ in panels]
-    fig, axes = plt.subplots(len(panels), 1, figsize=(9, 1.2 + 0.42 * sum(heights)),
-                             gridspec_kw={"height_ratios": heights}, squeeze=False)
-    for ax, (title, cells, data, scale, floor) in zip(axes[:, 0], panels):
+    fig, axes = plt.subplots(
+        len(panels),
+        1,
+        figsize=(9, 1.2 + 0.42 * sum(heights)),
+        gridspec_kw={"height_ratios": heights},
+        squeeze=False,
+    )
+    for ax, (title, cells, data, scale, floor) in zip(axes[:, 0], panels, strict=True):
         shown = [c for c in cells if c.name in data]
         values = [median(data[c.name]["rounds"]) * scale for c in shown]
-        lows = [v - min(data[c.name]["rounds"]) * scale for c, v in zip(shown, values)]
-        highs = [max(data[c.name]["rounds"]) * scale - v for c, v in zip(shown, values)]
-        colors = ["#2a7ab9" if c.label.startswith(THIS_APP) else
-                  "#b0b0b0" if not c.baseline or c.name.startswith("bare") else "#e08a3c"
-                  for c in shown]
+        lows = [v - min(data[c.name]["rounds"]) * scale for c, v in zip(shown, values, strict=True)]
+        highs = [
+            max(data[c.name]["rounds"]) * scale - v for c, v in zip(shown, values, strict=True)
+        ]
+        colors = [
+            "#2a7ab9"
+            if c.label.startswith(THIS_APP)
+            else "#b0b0b0"
+            if not c.baseline or c.name.startswith("bare")
+            else "#e08a3c"
+            for c in shown
+        ]
         ax.barh(range(len(shown)), values, xerr=[lows, highs], color=colors, capsize=3)
         ax.set_yticks(range(len(shown)), [c.label for c in shown], fontsize=8)
         ax.invert_yaxis()
@@ -203,13 +267,71 @@ def write_chart(results: dict[str, Any], out: Path) -> None:
             if floor_value:
                 text += f"  ({value / floor_value:.2f}×)"
             ax.text(value, i, text, va="center", fontsize=7)
-        ax.set_xlim(0, max(v + h for v, h in zip(values, highs)) * 1.3)
+        ax.set_xlim(0, max(v + h for v, h in zip(values, highs, strict=True)) * 1.3)
         ax.tick_params(axis="x", labelsize=8)
-    fig.suptitle(f"django-tokenapi3 against the alternatives — {results['date']}, "
-                 f"{results['machine']['cpus']} cores; ratios to the bare view / one HMAC",
-                 fontsize=9)
+    fig.suptitle(
+        f"django-tokenapi3 against the alternatives — {results['date']}, "
+        f"{results['machine']['cpus']} cores; ratios to the bare view / one HMAC",
+        fontsize=9,
+    )
     fig.tight_layout()
     fig.savefig(out / "results.png", dpi=110)
+
+
+README_START = ".. benchmark-headline-start"
+README_END = ".. benchmark-headline-end"
+HEADLINE = ["bare", "tokenapi", "tokenapi-2.1.1", "drf", "drf-tokenapi", "drf-token", "simplejwt"]
+
+
+def headline(results: dict[str, Any]) -> list[str]:
+    """The README's table: the main cells, in process and under gunicorn."""
+    inprocess, server = results["inprocess"], results["server"]
+    lines = [
+        ".. list-table::",
+        "   :header-rows: 1",
+        "",
+        "   * - view",
+        "     - µs per request, in process (× bare)",
+        "     - requests/s, gunicorn (× bare)",
+        "     - queries",
+    ]
+    for name in HEADLINE:
+        if name not in inprocess and name not in server:
+            continue
+        cells = []
+        for data, digits in ((inprocess, 1e6), (server, 1)):
+            if name in data and "bare" in data:
+                value = median(data[name]["rounds"])
+                cells.append(
+                    f"{value * digits:,.0f} ({value / median(data['bare']['rounds']):.2f})"
+                )
+            else:
+                cells.append("")
+        lines += [
+            f"   * - {CELLS[name].label}",
+            f"     - {cells[0]}",
+            f"     - {cells[1]}",
+            f"     - {results['queries'].get(name, '')}",
+        ]
+    if "check_token" in inprocess and "hmac" in inprocess:
+        check = median(inprocess["check_token"]["rounds"])
+        floor = median(inprocess["hmac"]["rounds"])
+        sentence = (
+            f"``check_token`` alone: {check * 1e6:.2f} µs, {check / floor:.2f} × one "
+            "HMAC-SHA256 and ``compare_digest``"
+        )
+        counts = results.get("callgrind", {})
+        if "check_token" in counts and "hmac" in counts:
+            sentence += f" ({counts['check_token'] / counts['hmac']:.2f} × in instructions)"
+        lines += ["", sentence + "."]
+    return lines
+
+
+def update_readme(results: dict[str, Any], readme: Path) -> None:
+    text = readme.read_text()
+    start, end = text.index(README_START), text.index(README_END)
+    block = "\n".join([README_START, "", *headline(results), "", ""])
+    readme.write_text(text[:start] + block + text[end:])
 
 
 def main() -> None:
@@ -217,6 +339,8 @@ def main() -> None:
     results = json.loads((out / "results.json").read_text())
     write_markdown(results, out)
     write_chart(results, out)
+    if len(sys.argv) > 2:
+        update_readme(results, Path(sys.argv[2]))
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ CURRENT = getattr(tokenapi, "__version__", "2").startswith("3")
 HAS_DRF = installed("rest_framework")
 HAS_SIMPLEJWT = installed("rest_framework_simplejwt")
 
-SECRET_KEY = "benchmark-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz"
+SECRET_KEY = "benchmark-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105
 DEBUG = False
 USE_TZ = True
 TIME_ZONE = "UTC"
