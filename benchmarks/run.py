@@ -367,8 +367,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="short runs, to try things out")
     parser.add_argument("--rounds", type=int, help="rounds per cell (default 5, quick 2)")
-    parser.add_argument("--values", type=int, help="pyperf values per round (default 10)")
-    parser.add_argument("--seconds", type=float, help="load per server cell (default 10)")
+    parser.add_argument("--values", type=int, help="pyperf values per round (default 6)")
+    parser.add_argument("--seconds", type=float, help="load per server cell (default 6)")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--cells", help="comma-separated cell names (default: all)")
     parser.add_argument("--no-server", action="store_true")
@@ -386,8 +386,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     args.rounds = args.rounds or (2 if args.quick else 5)
-    args.values = args.values or (3 if args.quick else 10)
-    args.seconds = args.seconds or (2 if args.quick else 10)
+    args.values = args.values or (3 if args.quick else 6)
+    args.seconds = args.seconds or (2 if args.quick else 6)
     args.calls = args.calls or (20 if args.quick else 200)
 
     for env in ENVS:
