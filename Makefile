@@ -55,3 +55,17 @@ ci-tools: $(CI_VENV)/.installed
 # Every cell and check; e.g. NOX_ARGS="-t postgres" or NOX_ARGS="-s lint".
 matrix: ci-tools
 	$(CI_VENV)/bin/nox $(NOX_ARGS)
+
+# --- make bench: this app against django-tokenapi 2.1.1, DRF and simplejwt (not part of CI) ---
+# Several minutes; each competitor gets a virtualenv under benchmarks/. Writes
+# benchmarks/RESULTS.md, benchmarks/results.png and the README's headline table.
+# bench-quick tries things out in a minute or two and writes to benchmarks/quick-results/.
+BENCH_ARGS ?=
+
+.PHONY: bench bench-quick
+
+bench:
+	$(PYTHON) benchmarks/run.py $(BENCH_ARGS)
+
+bench-quick:
+	$(PYTHON) benchmarks/run.py --quick $(BENCH_ARGS)

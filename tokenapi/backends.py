@@ -54,7 +54,7 @@ class TokenBackend(ModelBackend):
         user_id = get_user_id_parser()(pk)
         if user_id is None or not isinstance(token, str):
             return None
-        user_model = get_user_model()
+        user_model = get_user_model_cached()
         try:
             user = user_model._default_manager.get(pk=user_id)
         except user_model.DoesNotExist:
@@ -72,7 +72,7 @@ class TokenBackend(ModelBackend):
         user_id = get_user_id_parser()(pk)
         if user_id is None or not isinstance(token, str):
             return None
-        user_model = get_user_model()
+        user_model = get_user_model_cached()
         try:
             user = await user_model._default_manager.aget(pk=user_id)
         except user_model.DoesNotExist:
@@ -84,6 +84,12 @@ class TokenBackend(ModelBackend):
         return self.user_can_authenticate(user) and self.token_generator.check_token(  # type: ignore[arg-type]
             user, token
         )
+
+
+@functools.cache
+def get_user_model_cached() -> type[AbstractBaseUser]:
+    """``get_user_model()``, looked up once: it reads settings and the app registry."""
+    return get_user_model()
 
 
 @functools.cache

@@ -24,6 +24,8 @@ WATCHED_SETTINGS = frozenset(
         "TOKENAPI_ACCEPT_LEGACY_TOKENS",
         "AUTHENTICATION_BACKENDS",
         "AUTH_USER_MODEL",
+        "SECRET_KEY",
+        "SECRET_KEY_FALLBACKS",
     }
 )
 
@@ -103,10 +105,12 @@ def clear_cache() -> None:
     """Forget every value derived from settings; they are read again on next use."""
     global _cached
     _cached = None
-    # Imported here: backends imports this module.
-    from tokenapi import backends
+    # Imported here: backends and tokens import this module.
+    from tokenapi import backends, tokens
 
+    tokens.clear_key_cache()
     backends.get_token_backend.cache_clear()
+    backends.get_user_model_cached.cache_clear()
     backends.get_user_id_parser.cache_clear()
 
 
