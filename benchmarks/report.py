@@ -289,8 +289,9 @@ def write_chart(results: dict[str, Any], out: Path) -> None:
             text = f" {value:,.0f}" if value >= 100 else f" {value:.2f}"
             if floor_value:
                 text += f"  ({value / floor_value:.2f}×)"
-            ax.text(value, i, text, va="center", fontsize=7)
-        ax.set_xlim(0, max(v + h for v, h in zip(values, highs, strict=True)) * 1.3)
+            # Right of the error bar, so that the bar does not strike the figure through.
+            ax.text(value + highs[i], i, text, va="center", fontsize=7)
+        ax.set_xlim(0, max(v + h for v, h in zip(values, highs, strict=True)) * 1.35)
         ax.tick_params(axis="x", labelsize=8)
     fig.suptitle(
         f"django-tokenapi3 against the alternatives — {results['date']}, "
