@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
 from django.test import Client
 
 from tests.helpers import make_user
@@ -36,6 +38,19 @@ def user(db: None) -> Any:
 @pytest.fixture
 def token(user: Any) -> str:
     return token_generator.make_token(user)
+
+
+@pytest.fixture
+def failed_logins() -> Iterator[list[dict[str, Any]]]:
+    """What ``user_login_failed`` receives during the test, one dict per signal."""
+    calls: list[dict[str, Any]] = []
+
+    def receiver(sender: object, **kwargs: Any) -> None:
+        calls.append({"sender": sender, **kwargs})
+
+    user_login_failed.connect(receiver)
+    yield calls
+    user_login_failed.disconnect(receiver)
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:

@@ -8,7 +8,7 @@ import django
 import pytest
 from asgiref.sync import async_to_sync
 from django.apps.registry import Apps
-from django.contrib.auth import authenticate, user_login_failed
+from django.contrib.auth import authenticate
 from django.db import models
 from django.test import RequestFactory
 
@@ -177,18 +177,6 @@ def test_password_credentials_are_not_for_this_backend(user: Any) -> None:
 
 
 # The shared door: authenticate_token -----------------------------------------------
-
-
-@pytest.fixture
-def failed_logins() -> Any:
-    calls: list[dict[str, Any]] = []
-
-    def receiver(sender: object, **kwargs: Any) -> None:
-        calls.append({"sender": sender, **kwargs})
-
-    user_login_failed.connect(receiver)
-    yield calls
-    user_login_failed.disconnect(receiver)
 
 
 def test_authenticate_token_sets_backend(user: Any, token: str, failed_logins: Any) -> None:

@@ -8,7 +8,6 @@ from typing import Any, ClassVar
 import pytest
 import time_machine
 from asgiref.sync import async_to_sync, iscoroutinefunction
-from django.contrib.auth import user_login_failed
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
 
@@ -263,18 +262,6 @@ def test_one_query_per_request(
 
 
 # The failure signal -------------------------------------------------------------------
-
-
-@pytest.fixture
-def failed_logins() -> Any:
-    calls: list[dict[str, Any]] = []
-
-    def receiver(sender: object, **kwargs: Any) -> None:
-        calls.append({"sender": sender, **kwargs})
-
-    user_login_failed.connect(receiver)
-    yield calls
-    user_login_failed.disconnect(receiver)
 
 
 @ALL_VIEWS
