@@ -46,6 +46,19 @@ def _token_response(user: AbstractBaseUser) -> HttpResponse:
     return JsonResponse({"token": token, "user": user.pk, "expires": expires})
 
 
+def _is_text_a_database_takes(value: object) -> bool:
+    # PostgreSQL cannot even compare text holding NUL; Django's login form refuses it too.
+    if not isinstance(value, str) or "\x00" in value:
+        return False
+    # A JSON body can carry a lone surrogate ("\ud800"), which neither UTF-8 nor
+    # a database nor a password hasher takes.
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 @csrf_exempt
 @sensitive_post_parameters("password")
 @_allow_methods(("POST",), errors.POST_REQUIRED)
@@ -60,8 +73,7 @@ def token_new(request: HttpRequest) -> HttpResponse:
         username = fields.get(get_user_model().USERNAME_FIELD)
     password = fields.get("password")
     for value in (username, password):
-        # PostgreSQL cannot even compare text holding NUL; Django's login form refuses it too.
-        if value is not None and (not isinstance(value, str) or "\x00" in value):
+        if value is not None and not _is_text_a_database_takes(value):
             return error_response(errors.MALFORMED_LOGIN)
     if not (username and password):
         return error_response(errors.MISSING_LOGIN)
