@@ -27,6 +27,8 @@ setup(
             "dj-database-url>=2.1",
             "psycopg[binary]>=3.1",
             "PyMySQL>=1.1",
+            # Property-based tests of every input surface (tests/test_properties.py).
+            "hypothesis>=6.100",
         ],
     },
     classifiers=[
