@@ -19,7 +19,7 @@ from urllib.parse import quote, urlencode
 from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from django.test import Client
-from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import HealthCheck, Phase, assume, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
@@ -47,11 +47,18 @@ settings.register_profile(
     deadline=None,
     derandomize=True,
     database=None,
+    phases=[Phase.explicit, Phase.generate],  # a killed mutant needs no shrinking
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
-PROTECTED = ["/api/sync/", "/api/async/", "/api/class/", "/token/verify.json", "/token/refresh.json"]
+PROTECTED = [
+    "/api/sync/",
+    "/api/async/",
+    "/api/class/",
+    "/token/verify.json",
+    "/token/refresh.json",
+]
 ENDPOINTS = [*PROTECTED, "/token/new.json"]
 SOURCES = ["form", "multipart", "query", "json", "basic"]
 CREDENTIAL_ERRORS = {400, 401, 403}
@@ -74,8 +81,9 @@ tokens = st.one_of(
 )
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=12,
 )
 field_names = st.sampled_from(["user", "token", "username", "password", "email", ""]) | st.text(
@@ -134,7 +142,9 @@ class HostileInputTests(TestCase):
         user=user_ids,
         token=tokens,
     )
-    def test_arbitrary_user_and_token(self, endpoint: str, source: str, user: str, token: str) -> None:
+    def test_arbitrary_user_and_token(
+        self, endpoint: str, source: str, user: str, token: str
+    ) -> None:
         response = send_credentials(self.client, endpoint, source, user, token)
         assert_clean_error(response, CREDENTIAL_ERRORS)
 
@@ -157,15 +167,18 @@ class HostileInputTests(TestCase):
         else:
             assert_clean_error(response, {401, 403})
 
-    @given(endpoint=st.sampled_from(PROTECTED), header=st.one_of(
-        st.text(),
-        st.binary().map(lambda raw: raw.decode("latin-1")),  # what WSGI makes of raw bytes
-        st.binary().map(lambda raw: "Basic " + base64.b64encode(raw).decode()),
-        st.text().map(lambda text: "Basic " + text),
-        st.tuples(user_ids, tokens).map(
-            lambda pair: "Basic " + base64.b64encode(":".join(pair).encode()).decode()
+    @given(
+        endpoint=st.sampled_from(PROTECTED),
+        header=st.one_of(
+            st.text(),
+            st.binary().map(lambda raw: raw.decode("latin-1")),  # what WSGI makes of raw bytes
+            st.binary().map(lambda raw: "Basic " + base64.b64encode(raw).decode()),
+            st.text().map(lambda text: "Basic " + text),
+            st.tuples(user_ids, tokens).map(
+                lambda pair: "Basic " + base64.b64encode(":".join(pair).encode()).decode()
+            ),
         ),
-    ))
+    )
     @example(endpoint="/api/sync/", header="Basic")
     @example(endpoint="/api/sync/", header="Basic !!!")
     @example(endpoint="/api/sync/", header="Basic " + base64.b64encode(b"\xff:\xfe").decode())
@@ -212,7 +225,9 @@ class HostileInputTests(TestCase):
         self, endpoint: str, fields: list[tuple[str, str]], encoding: str
     ) -> None:
         if encoding == "urlencoded":
-            response = self.client.post(endpoint, urlencode(fields), "application/x-www-form-urlencoded")
+            response = self.client.post(
+                endpoint, urlencode(fields), "application/x-www-form-urlencoded"
+            )
         elif encoding == "query":
             response = self.client.post(f"{endpoint}?{urlencode(fields)}")
         else:
@@ -222,14 +237,24 @@ class HostileInputTests(TestCase):
             response = self.client.post(endpoint, grouped)
         assert_clean_error(response, CREDENTIAL_ERRORS)
 
-    @given(body=st.binary(max_size=300), content_type=st.sampled_from([
-        "application/x-www-form-urlencoded",
-        "multipart/form-data; boundary=xyz",
-        "multipart/form-data",
-        "text/plain",
-        "application/vnd.api+json",
-    ]), endpoint=st.sampled_from(ENDPOINTS))
-    @example(body=b"--xyz\r\nbroken", content_type="multipart/form-data; boundary=xyz", endpoint="/api/sync/")
+    @given(
+        body=st.binary(max_size=300),
+        content_type=st.sampled_from(
+            [
+                "application/x-www-form-urlencoded",
+                "multipart/form-data; boundary=xyz",
+                "multipart/form-data",
+                "text/plain",
+                "application/vnd.api+json",
+            ]
+        ),
+        endpoint=st.sampled_from(ENDPOINTS),
+    )
+    @example(
+        body=b"--xyz\r\nbroken",
+        content_type="multipart/form-data; boundary=xyz",
+        endpoint="/api/sync/",
+    )
     def test_arbitrary_body_bytes(self, body: bytes, content_type: str, endpoint: str) -> None:
         response = self.client.post(endpoint, body, content_type)
         assert_clean_error(response, CREDENTIAL_ERRORS)
@@ -249,9 +274,9 @@ class HostileInputTests(TestCase):
 
 # Logins and passwords a user may really have: no NUL (PostgreSQL refuses it in
 # text) and no lone surrogate (no database stores one).
-logins = st.text(
-    st.characters(exclude_categories=["Cs", "Cc"]), min_size=1, max_size=60
-).filter(lambda text: text.strip() == text and text)
+logins = st.text(st.characters(exclude_categories=["Cs", "Cc"]), min_size=1, max_size=60).filter(
+    lambda text: text.strip() == text and text
+)
 passwords = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), min_size=1)
 
 
@@ -293,7 +318,9 @@ class ValidPairTests(TestCase):
         assert response.status_code == 200, response.content
         body = json.loads(response.content)
         assert str(body["user"]) == str(user.pk)
-        check = send_credentials(self.client, "/api/sync/", "form", str(body["user"]), body["token"])
+        check = send_credentials(
+            self.client, "/api/sync/", "form", str(body["user"]), body["token"]
+        )
         assert json.loads(check.content)["user"] == str(user.pk)
 
     @given(data=st.data(), password=passwords)
