@@ -20,6 +20,8 @@ from tokenapi.credentials import (
 )
 
 factory = RequestFactory()
+# Tables hold functions making requests, not requests: Django reads a body once
+# (a broken one then looks empty), and a test may run more than once per process.
 
 
 def basic(text: str) -> str:
@@ -33,30 +35,44 @@ def json_post(body: object, content_type: str = "application/json", **extra: str
 @pytest.mark.parametrize(
     ("request_", "expected"),
     [
-        (factory.post("/", {"user": "1", "token": "t"}), ("1", "t")),
-        (factory.get("/", {"user": "1", "token": "t"}), ("1", "t")),
-        (factory.post("/?user=2&token=q", {"user": "1"}), ("1", "q")),
-        (factory.post("/?user=2&token=q", {"token": "t"}), ("2", "t")),
-        (factory.post("/?user=2&token=q", {"user": "1", "token": "t"}), ("1", "t")),
-        (json_post({"user": "1", "token": "t"}), ("1", "t")),
-        (json_post({"user": 7, "token": "t"}), ("7", "t")),
-        (json_post({"user": "1", "token": "t"}, "application/vnd.api+json"), ("1", "t")),
-        (json_post({"user": "1", "token": "t"}, "Application/JSON"), ("1", "t")),
-        (factory.get("/", HTTP_AUTHORIZATION=basic("1:t")), ("1", "t")),
-        (factory.get("/", HTTP_AUTHORIZATION=basic("1:t:with:colons")), ("1", "t:with:colons")),
-        (factory.get("/", HTTP_AUTHORIZATION="basic " + basic("1:t")[6:]), ("1", "t")),
-        (factory.get("/", HTTP_AUTHORIZATION="Basic  " + basic("1:t")[6:] + " "), ("1", "t")),
+        (lambda: factory.post("/", {"user": "1", "token": "t"}), ("1", "t")),
+        (lambda: factory.get("/", {"user": "1", "token": "t"}), ("1", "t")),
+        (lambda: factory.post("/?user=2&token=q", {"user": "1"}), ("1", "q")),
+        (lambda: factory.post("/?user=2&token=q", {"token": "t"}), ("2", "t")),
+        (lambda: factory.post("/?user=2&token=q", {"user": "1", "token": "t"}), ("1", "t")),
+        (lambda: json_post({"user": "1", "token": "t"}), ("1", "t")),
+        (lambda: json_post({"user": 7, "token": "t"}), ("7", "t")),
+        (lambda: json_post({"user": "1", "token": "t"}, "application/vnd.api+json"), ("1", "t")),
+        (lambda: json_post({"user": "1", "token": "t"}, "Application/JSON"), ("1", "t")),
+        (lambda: factory.get("/", HTTP_AUTHORIZATION=basic("1:t")), ("1", "t")),
         (
-            factory.post("/", {"user": "1", "token": "t"}, HTTP_AUTHORIZATION=basic("2:q")),
+            lambda: factory.get("/", HTTP_AUTHORIZATION=basic("1:t:with:colons")),
+            ("1", "t:with:colons"),
+        ),
+        (lambda: factory.get("/", HTTP_AUTHORIZATION="basic " + basic("1:t")[6:]), ("1", "t")),
+        (
+            lambda: factory.get("/", HTTP_AUTHORIZATION="Basic  " + basic("1:t")[6:] + " "),
             ("1", "t"),
         ),
-        (json_post({"user": "1", "token": "t"}, HTTP_AUTHORIZATION=basic("2:q")), ("1", "t")),
-        (json_post({"user": "1"}, HTTP_AUTHORIZATION=basic("2:q")), ("2", "q")),
-        (factory.get("/?user=1", HTTP_AUTHORIZATION=basic("2:q")), ("2", "q")),
-        (json_post({"user": "1", "token": ""}, HTTP_AUTHORIZATION=basic("2:q")), ("2", "q")),
-        (json_post([1, 2], HTTP_AUTHORIZATION=basic("2:q")), ("2", "q")),
         (
-            factory.post("/", "not json", "application/json", HTTP_AUTHORIZATION=basic("2:q")),
+            lambda: factory.post("/", {"user": "1", "token": "t"}, HTTP_AUTHORIZATION=basic("2:q")),
+            ("1", "t"),
+        ),
+        (
+            lambda: json_post({"user": "1", "token": "t"}, HTTP_AUTHORIZATION=basic("2:q")),
+            ("1", "t"),
+        ),
+        (lambda: json_post({"user": "1"}, HTTP_AUTHORIZATION=basic("2:q")), ("2", "q")),
+        (lambda: factory.get("/?user=1", HTTP_AUTHORIZATION=basic("2:q")), ("2", "q")),
+        (
+            lambda: json_post({"user": "1", "token": ""}, HTTP_AUTHORIZATION=basic("2:q")),
+            ("2", "q"),
+        ),
+        (lambda: json_post([1, 2], HTTP_AUTHORIZATION=basic("2:q")), ("2", "q")),
+        (
+            lambda: factory.post(
+                "/", "not json", "application/json", HTTP_AUTHORIZATION=basic("2:q")
+            ),
             ("2", "q"),
         ),
     ],
@@ -84,22 +100,22 @@ def json_post(body: object, content_type: str = "application/json", **extra: str
     ],
 )
 def test_credentials_found(request_, expected: tuple[str, str]) -> None:
-    assert parse_credentials(request_) == expected
+    assert parse_credentials(request_()) == expected
 
 
 @pytest.mark.parametrize(
     "request_",
     [
-        factory.get("/"),
-        factory.post("/", {"user": "1"}),
-        factory.post("/", {"user": "", "token": ""}),
-        factory.post("/", json.dumps({"user": "1", "token": "t"}), "text/plain"),
-        json_post({"user": "1"}),
-        json_post({"user": None, "token": None}),
-        factory.get("/", HTTP_AUTHORIZATION="Bearer abc"),
-        factory.get("/", HTTP_AUTHORIZATION=basic(":t")),
-        factory.get("/", HTTP_AUTHORIZATION=basic("1:")),
-        factory.get("/", HTTP_AUTHORIZATION=""),
+        lambda: factory.get("/"),
+        lambda: factory.post("/", {"user": "1"}),
+        lambda: factory.post("/", {"user": "", "token": ""}),
+        lambda: factory.post("/", json.dumps({"user": "1", "token": "t"}), "text/plain"),
+        lambda: json_post({"user": "1"}),
+        lambda: json_post({"user": None, "token": None}),
+        lambda: factory.get("/", HTTP_AUTHORIZATION="Bearer abc"),
+        lambda: factory.get("/", HTTP_AUTHORIZATION=basic(":t")),
+        lambda: factory.get("/", HTTP_AUTHORIZATION=basic("1:")),
+        lambda: factory.get("/", HTTP_AUTHORIZATION=""),
     ],
     ids=[
         "nothing",
@@ -115,8 +131,8 @@ def test_credentials_found(request_, expected: tuple[str, str]) -> None:
     ],
 )
 def test_no_credentials(request_) -> None:
-    assert parse_credentials(request_) is None
-    response = read_credentials(request_)
+    assert parse_credentials(request_()) is None
+    response = read_credentials(request_())
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == 'Basic realm="api"'
     assert json.loads(response.content) == {
@@ -165,7 +181,6 @@ def test_no_credentials(request_) -> None:
     ],
 )
 def test_malformed_credentials(make_request, error: errors.ApiError) -> None:
-    # A new request each time: Django reads a broken body once, then acts as if empty.
     with pytest.raises(RequestError) as exc_info:
         parse_credentials(make_request())
     assert exc_info.value.error == error
@@ -212,18 +227,18 @@ def test_read_form_from_json_or_form_fields() -> None:
 @pytest.mark.parametrize(
     ("request_", "error"),
     [
-        (json_post([1]), errors.MALFORMED_JSON),
-        (json_post("text"), errors.MALFORMED_JSON),
-        (factory.post("/", "{", "application/json"), errors.MALFORMED_JSON),
-        (factory.post("/", b"\xff", "application/json"), errors.MALFORMED_JSON),
-        (factory.post("/", b"[" * 100_000, "application/json"), errors.MALFORMED_JSON),
-        (factory.post("/", b"--x\r\nbroken", "multipart/form-data"), errors.MALFORMED_BODY),
+        (lambda: json_post([1]), errors.MALFORMED_JSON),
+        (lambda: json_post("text"), errors.MALFORMED_JSON),
+        (lambda: factory.post("/", "{", "application/json"), errors.MALFORMED_JSON),
+        (lambda: factory.post("/", b"\xff", "application/json"), errors.MALFORMED_JSON),
+        (lambda: factory.post("/", b"[" * 100_000, "application/json"), errors.MALFORMED_JSON),
+        (lambda: factory.post("/", b"--x\r\nbroken", "multipart/form-data"), errors.MALFORMED_BODY),
     ],
     ids=["array", "string", "truncated", "not-utf8", "too-deep", "broken-multipart"],
 )
 def test_read_form_errors(request_, error: errors.ApiError) -> None:
     with pytest.raises(RequestError) as exc_info:
-        read_form(request_)
+        read_form(request_())
     assert exc_info.value.error == error
 
 
