@@ -289,3 +289,79 @@ def test_key_derivation_is_cached_per_salt_secret_and_algorithm() -> None:
     assert tokens._derive_key("s", "k", "sha256") == tokens._derive_key("s", "k", "sha256")
     assert tokens._derive_key("s", "k", "sha256") != tokens._derive_key("s", "k2", "sha256")
     assert tokens._derive_key("s", "k", "sha256") != tokens._derive_key("t", "k", "sha256")
+
+
+def other_spellings(stamp: str) -> list[str]:
+    """Spellings that int(..., 36) reads as the same timestamp."""
+    return [
+        "0" + stamp,
+        "00" + stamp,
+        stamp.upper(),
+        "+" + stamp,
+        " " + stamp,
+        stamp[0] + "_" + stamp[1:],
+    ]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_token_has_one_spelling() -> None:
+    # The MAC signs the timestamp's value: another spelling of it must not pass.
+    user = make_user()
+    token = token_generator.make_token(user)
+    stamp, _, mac = token.partition("-")
+    assert token_generator.check_token(user, token)
+    for spelling in other_spellings(stamp):
+        assert int(spelling.replace("_", ""), 36) == int(stamp, 36)
+        assert not token_generator.check_token(user, f"{spelling}-{mac}"), spelling
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_legacy_token_has_one_spelling() -> None:
+    user = make_user()
+    stamp, _, mac = legacy_token(user, days_now()).partition("-")
+    assert token_generator.check_token(user, f"{stamp}-{mac}")
+    for spelling in other_spellings(stamp):
+        assert not token_generator.check_token(user, f"{spelling}-{mac}"), spelling
+
+
+def test_empty_timestamp_fails_without_raising() -> None:
+    assert not token_generator.check_token(make_user(), "-" + "a" * 43)
+    assert not token_generator.check_token(make_user("two@example.com"), "-" + "a" * 20)
+
+
+class FixedClock(TokenGenerator):
+    def __init__(self, now: int) -> None:
+        self.now = now
+
+    def _now(self) -> int:
+        return self.now
+
+
+@pytest.mark.parametrize(
+    "now",
+    [0, 5, 35, 36, 36**12 - 1, 36**12, 36**13 - 1],
+    ids=[
+        "epoch",
+        "one-digit",
+        "largest-one-digit",
+        "two-digits",
+        "12-digits",
+        "13-digits",
+        "largest",
+    ],
+)
+def test_timestamps_of_every_length_verify(now: int) -> None:
+    user = make_user()
+    generator = FixedClock(now)
+    token = generator.make_token(user)
+    assert token.partition("-")[0] == int_to_base36(now)
+    assert generator.check_token(user, token)
+
+
+def test_tokens_verify_without_a_fallbacks_setting(settings) -> None:
+    user = make_user()
+    token = token_generator.make_token(user)
+    del settings.SECRET_KEY_FALLBACKS
+    assert token_generator.check_token(user, token)
+    with time_machine.travel(NOW, tick=False):
+        assert token_generator.check_token(user, legacy_token(user, days_now()))
