@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import pytest
 from django.contrib.auth import get_user_model, user_login_failed
 from django.db import connection
@@ -225,3 +227,43 @@ def test_failed_token_checks_are_signalled_without_the_token() -> None:
         ("tokenapi.backends", {"pk": str(user.pk), "token": MASKED_TOKEN}, request),
         ("tokenapi.backends", {"pk": "nobody", "token": MASKED_TOKEN}, request),
     ]
+
+
+@pytest.mark.parametrize(
+    ("pk", "token"),
+    [("not-an-id", "1-token"), (None, "1-token"), ("1", None), ("1", 12345)],
+    ids=["bad-id", "no-id", "no-token", "int-token"],
+)
+def test_hopeless_pairs_never_reach_the_database(
+    django_assert_num_queries, pk: object, token: object
+) -> None:
+    from asgiref.sync import async_to_sync
+
+    with django_assert_num_queries(0):
+        assert TokenBackend().authenticate(None, pk=pk, token=token) is None
+        assert async_to_sync(TokenBackend().aauthenticate)(None, pk=pk, token=token) is None
+
+
+class RecordingBackend(TokenBackend):
+    requests: ClassVar[list[object]] = []
+
+    def authenticate(self, request=None, pk=None, token=None):
+        self.requests.append(request)
+        return super().authenticate(request, pk=pk, token=token)
+
+    async def aauthenticate(self, request=None, pk=None, token=None):
+        self.requests.append(request)
+        return await super().aauthenticate(request, pk=pk, token=token)
+
+
+@override_settings(AUTHENTICATION_BACKENDS=["tests.test_pins_backends.RecordingBackend"])
+def test_the_request_reaches_the_backend() -> None:
+    from asgiref.sync import async_to_sync
+
+    user = make_user()
+    token = token_generator.make_token(user)
+    request = RequestFactory().get("/")
+    RecordingBackend.requests = []
+    assert authenticate_token(request, str(user.pk), token) == user
+    assert async_to_sync(aauthenticate_token)(request, str(user.pk), token) == user
+    assert RecordingBackend.requests == [request, request]

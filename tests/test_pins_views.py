@@ -319,3 +319,27 @@ def test_management_command_unknown_user() -> None:
     assert str(exc_info.value) == (
         f"No user with {get_user_model().USERNAME_FIELD} 'nobody@example.com'."
     )
+
+
+@pytest.mark.parametrize("url", ["/token/verify.json", "/token/refresh.json"])
+def test_failed_checks_are_signalled_with_the_request(client: Client, url: str) -> None:
+    user = make_user()
+    seen = []
+
+    def receiver(sender, credentials, request, **kwargs):
+        seen.append((request.path, credentials["pk"]))
+
+    user_login_failed.connect(receiver)
+    try:
+        client.post(url, {"user": str(user.pk), "token": "1-wrong"})
+    finally:
+        user_login_failed.disconnect(receiver)
+    assert seen == [(url, str(user.pk))]
+
+
+def test_management_command_help() -> None:
+    from tokenapi.management.commands.tokenapi_token import Command
+
+    help_text = Command().create_parser("manage.py", "tokenapi_token").format_help()
+    assert "Print the primary key of a user and a fresh API token for them." in help_text
+    assert "the user's login (their USERNAME_FIELD)" in help_text
