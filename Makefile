@@ -14,9 +14,29 @@ $(VENV)/.test-installed: setup.py | $(BIN)/python
 	touch $@
 
 # The whole suite with auth.User, then again with a UUID-keyed, email-login user model.
+# In between: the django-axes lockout tests, under the README's axes configuration.
 test: $(VENV)/.test-installed
 	$(BIN)/pytest --cov --cov-report= $(PYTEST_ARGS)
+	$(BIN)/pytest --cov --cov-append --cov-report= --ds=tests.settings_axes tests/test_axes.py tests/test_contrib_axes.py $(PYTEST_ARGS)
 	$(BIN)/pytest --cov --cov-append --cov-report=term --ds=tests.settings_custom_user -m "not e2e" $(PYTEST_ARGS)
+
+# ---- make demo: the example project under gunicorn on http://127.0.0.1:8000 ----
+# Serves with DEBUG on and development defaults; DATABASE_URL, SECRET_KEY and
+# DEMO_PASSWORD from the environment are used when set.
+DEMO_BIND ?= 127.0.0.1:8000
+
+.PHONY: demo
+
+$(VENV)/.demo-installed: setup.py example_project/requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -e . -r example_project/requirements.txt
+	touch $@
+
+demo: $(VENV)/.demo-installed
+	$(BIN)/python example_project/manage.py migrate --noinput
+	$(BIN)/python example_project/manage.py demo_setup --base-url http://$(DEMO_BIND)
+	@echo "Serving the example project on http://$(DEMO_BIND)/ (Ctrl+C stops it)."
+	exec $(BIN)/gunicorn -c example_project/gunicorn.conf.py --chdir example_project \
+		--bind $(DEMO_BIND) example.wsgi
 
 # ---- Robustness: make fuzz, make load, make mutation (none of them part of make test) ----
 # Each prints its figures and exits non-zero when they are not clean; see README.rst.

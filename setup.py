@@ -14,11 +14,14 @@ setup(
     long_description_content_type="text/x-rst",
     license="BSD-3-Clause",
     packages=find_packages(include=["tokenapi", "tokenapi.*"]),
-    package_data={"tokenapi": ["py.typed"]},
+    package_data={"tokenapi": ["py.typed", "contrib/openapi/*.json"]},
     python_requires=">=3.10",
     install_requires=["Django>=4.2"],
     extras_require={
         "drf": ["djangorestframework>=3.14"],
+        # Integrations: drf-spectacular schemas, django-axes lockouts.
+        "spectacular": ["djangorestframework>=3.14", "drf-spectacular>=0.27"],
+        "axes": ["django-axes>=6.4"],
         "test": [
             "pytest>=8",
             "pytest-django>=4.8",
@@ -27,6 +30,15 @@ setup(
             "dj-database-url>=2.1",
             "psycopg[binary]>=3.1",
             "PyMySQL>=1.1",
+            # Integrations: DRF, drf-spectacular, django-axes, the OpenAPI description.
+            "djangorestframework>=3.14",
+            "drf-spectacular>=0.27",
+            "django-axes>=6.4",
+            "openapi-spec-validator>=0.7",
+            "jsonschema>=4.18",
+            "redis>=5",
+            # The end-to-end tests serve the example project with it.
+            "gunicorn>=22",
             # Property-based tests of every input surface (tests/test_properties.py).
             "hypothesis>=6.100",
         ],

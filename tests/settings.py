@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
 import dj_database_url
 
@@ -49,3 +51,19 @@ AUTHENTICATION_BACKENDS = [
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ROOT_URLCONF = "tests.urls"
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
+
+# Django REST framework as the README configures it. DRF reads these classes once, when
+# rest_framework.views is imported, so they belong here rather than in a test's settings.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "tokenapi.contrib.rest_framework.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+}
+
+# The example project's notes app, so that tests/test_example_project.py can
+# test its views in-process, with either user model.
+EXAMPLE_PROJECT = str(Path(__file__).resolve().parent.parent / "example_project")
+if EXAMPLE_PROJECT not in sys.path:
+    sys.path.append(EXAMPLE_PROJECT)
+INSTALLED_APPS += ["api"]

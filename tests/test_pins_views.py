@@ -110,22 +110,22 @@ def test_login_answers_a_token_for_the_user(client: Client, encoding: str, field
         (
             {"username": "pin@example.com\x00", "password": "pin-password"},
             400,
-            "'username' and 'password' must be strings without NUL characters.",
+            "'username' and 'password' must be strings of valid text without NUL characters.",
         ),
         (
             {"username": "pin@example.com", "password": "pin\x00"},
             400,
-            "'username' and 'password' must be strings without NUL characters.",
+            "'username' and 'password' must be strings of valid text without NUL characters.",
         ),
         (
             {"username": ["pin@example.com"], "password": "pin-password"},
             400,
-            "'username' and 'password' must be strings without NUL characters.",
+            "'username' and 'password' must be strings of valid text without NUL characters.",
         ),
         (
             {"username": "pin@example.com", "password": 1234},
             400,
-            "'username' and 'password' must be strings without NUL characters.",
+            "'username' and 'password' must be strings of valid text without NUL characters.",
         ),
     ],
     ids=[

@@ -127,11 +127,26 @@ def get_user_id_parser() -> Callable[[object], Any]:
             return None
         if int_range is not None and not int_range[0] <= pk <= int_range[1]:
             return None
-        if isinstance(pk, str) and "\x00" in pk:  # PostgreSQL refuses NUL in text
+        if isinstance(pk, str) and not is_storable_text(pk):
             return None
         return pk
 
     return parse_user_id
+
+
+def is_storable_text(value: str) -> bool:
+    """Whether every database and password hasher can take ``value``.
+
+    PostgreSQL refuses NUL in text; lone surrogates, which a JSON body can
+    spell as ``"\\ud800"``, cannot be encoded as UTF-8 at all.
+    """
+    if "\x00" in value:
+        return False
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _login_failed(request: HttpRequest, user_id: str) -> dict[str, Any]:

@@ -27,7 +27,9 @@ MALFORMED_JSON = ApiError(400, "Request body must be a JSON object.")
 
 # Logging in (new.json).
 MISSING_LOGIN = ApiError(401, "Must include 'username' and 'password' as POST parameters.")
-MALFORMED_LOGIN = ApiError(400, "'username' and 'password' must be strings without NUL characters.")
+MALFORMED_LOGIN = ApiError(
+    400, "'username' and 'password' must be strings of valid text without NUL characters."
+)
 LOGIN_FAILED = ApiError(401, "Unable to log you in, please try again.")
 POST_REQUIRED = ApiError(405, "Must access via a POST request.")
 GET_OR_POST_REQUIRED = ApiError(405, "Must access via a GET or POST request.")

@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 
 from tokenapi import errors
-from tokenapi.backends import authenticate_token, get_token_backend
+from tokenapi.backends import authenticate_token, get_token_backend, is_storable_text
 from tokenapi.credentials import RequestError, read_credentials, read_form
 from tokenapi.errors import ApiError
 from tokenapi.http import JsonResponse, error_response
@@ -46,19 +46,6 @@ def _token_response(user: AbstractBaseUser) -> HttpResponse:
     return JsonResponse({"token": token, "user": user.pk, "expires": expires})
 
 
-def _is_text_a_database_takes(value: object) -> bool:
-    # PostgreSQL cannot even compare text holding NUL; Django's login form refuses it too.
-    if not isinstance(value, str) or "\x00" in value:
-        return False
-    # A JSON body can carry a lone surrogate ("\ud800"), which neither UTF-8 nor
-    # a database nor a password hasher takes.
-    try:
-        value.encode()
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 @csrf_exempt
 @sensitive_post_parameters("password")
 @_allow_methods(("POST",), errors.POST_REQUIRED)
@@ -73,7 +60,8 @@ def token_new(request: HttpRequest) -> HttpResponse:
         username = fields.get(get_user_model().USERNAME_FIELD)
     password = fields.get("password")
     for value in (username, password):
-        if value is not None and not _is_text_a_database_takes(value):
+        # NUL: PostgreSQL cannot even compare it, Django's login form refuses it too.
+        if value is not None and (not isinstance(value, str) or not is_storable_text(value)):
             return error_response(errors.MALFORMED_LOGIN)
     if not (username and password):
         return error_response(errors.MISSING_LOGIN)

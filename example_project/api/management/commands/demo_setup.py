@@ -1,0 +1,113 @@
+"""``manage.py demo_setup``: create the demo user (once) and print curl commands to try the API.
+
+Run it as often as you like: an existing demo user keeps its password, and so
+its tokens, unless ``DEMO_PASSWORD`` changed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandParser
+
+from api.views import drf_available
+from tokenapi.tokens import token_generator
+
+DEMO_USERNAME = "demo"
+DEMO_PASSWORD_DEFAULT = "demo-password-for-development-only"  # noqa: S105 DEVELOPMENT DEFAULT
+# What the printed commands say instead of a password given in the environment,
+# so that a real password ends up in no terminal scrollback or CI log.
+PASSWORD_FROM_ENV = '"$DEMO_PASSWORD"'  # noqa: S105 (a shell variable, not a password)
+
+
+class Command(BaseCommand):
+    help = "Create the demo user if needed and print ready-to-paste curl commands."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--base-url",
+            default="http://127.0.0.1:8000",
+            help="where the site is served (default: %(default)s)",
+        )
+
+    def handle(self, *args: Any, base_url: str, **options: Any) -> None:
+        password = os.environ.get("DEMO_PASSWORD") or DEMO_PASSWORD_DEFAULT
+        user, status = ensure_demo_user(password)
+        self.stdout.write(f"Demo user {DEMO_USERNAME!r} (pk {user.pk}): {status}.")
+        shown_password = (
+            shlex.quote(password) if password == DEMO_PASSWORD_DEFAULT else PASSWORD_FROM_ENV
+        )
+        token, expires = token_generator.make_token_with_expiry(user)
+        self.stdout.write(
+            f"A token for it, valid until {expires:%Y-%m-%d %H:%M} UTC, is in the commands below.\n"
+        )
+        for comment, command in curl_commands(base_url.rstrip("/"), user.pk, token, shown_password):
+            self.stdout.write(f"# {comment}")
+            self.stdout.write(f"{command}\n")
+        self.stdout.write(
+            "# What a mobile app does, step by step (Python standard library only):\n"
+            f"# python3 example_project/client.py --url {base_url.rstrip('/')}\n"
+            "# The admin is at /admin/: python example_project/manage.py createsuperuser"
+        )
+
+
+def ensure_demo_user(password: str) -> tuple[Any, str]:
+    """Return the demo user, created or given ``password`` only when needed, and what was done."""
+    user_model = get_user_model()
+    try:
+        user = user_model._default_manager.get_by_natural_key(DEMO_USERNAME)
+    except user_model.DoesNotExist:
+        fields = {user_model.USERNAME_FIELD: DEMO_USERNAME}
+        return user_model._default_manager.create_user(password=password, **fields), "created"
+    if user.check_password(password):
+        # Setting it again would change the hash and void every token already handed out.
+        return user, "already there, password unchanged"
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user, "already there, password reset to DEMO_PASSWORD"
+
+
+def curl_commands(base: str, pk: object, token: str, password: str) -> list[tuple[str, str]]:
+    """The commands, each with what it shows; ``password`` is already shell-quoted."""
+    basic = f"-u {shlex.quote(f'{pk}:{token}')}"
+    params = f"-d user={shlex.quote(str(pk))} -d token={shlex.quote(token)}"
+    json_user = pk if isinstance(pk, int) else str(pk)  # a UUID key travels as a string
+    json_body = json.dumps({"user": json_user, "token": token, "text": "Hello from a JSON body"})
+    commands = [
+        (
+            "Obtain a token: POST username and password (a JSON body works too)",
+            f"curl -d username={DEMO_USERNAME} --data-urlencode password={password}"
+            f" {base}/token/new.json",
+        ),
+        (
+            "Create a note, user and token sent as parameters (function view)",
+            f"curl {params} --data-urlencode 'text=Hello from curl' {base}/api/notes/",
+        ),
+        ("List your notes with Basic auth (function view)", f"curl {basic} {base}/api/notes/"),
+        ("The same through a class-based view", f"curl {basic} {base}/api/cbv/notes/"),
+        (
+            "Create a note in an async view, everything in a JSON body",
+            f"curl -H 'Content-Type: application/json' -d {shlex.quote(json_body)}"
+            f" {base}/api/async/notes/",
+        ),
+        ("List them through the async view", f"curl {basic} {base}/api/async/notes/"),
+    ]
+    if drf_available():
+        commands.append(
+            ("List them through Django REST framework", f"curl {basic} {base}/api/drf/notes/")
+        )
+    commands += [
+        (
+            "Check the token without putting it in a URL",
+            f"curl -X POST {basic} {base}/token/verify.json",
+        ),
+        (
+            "Trade it for a fresh one before it expires",
+            f"curl -X POST {basic} {base}/token/refresh.json",
+        ),
+    ]
+    return commands

@@ -1,0 +1,77 @@
+"""Small helpers shared by the test modules: users, tokens and requests."""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import hashlib
+import hmac
+import json
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.http import HttpResponse
+from django.utils.http import int_to_base36
+
+PASSWORD = "correct horse battery staple"
+# How django-tokenapi 2.1.1 salted its HMAC (it kept the name of the class it copied).
+LEGACY_KEY_SALT = "tokenapi.tokens.PasswordResetTokenGenerator"
+LEGACY_EPOCH = datetime.date(2001, 1, 1)
+
+
+def login_of(name: str) -> str:
+    """The login of user ``name`` for the active user model (a username or an email)."""
+    if get_user_model().USERNAME_FIELD == "email":
+        return f"{name}@example.com"
+    return name
+
+
+def make_user(name: str = "alice", password: str = PASSWORD, **fields: Any) -> Any:
+    """Create a user of the active user model, whatever its ``USERNAME_FIELD``."""
+    user_model = get_user_model()
+    fields[user_model.USERNAME_FIELD] = login_of(name)
+    return user_model._default_manager.create_user(password=password, **fields)
+
+
+def legacy_day(today: datetime.date | None = None) -> int:
+    """Days since 2001-01-01: the timestamp of a 2.1.1 token minted on ``today``."""
+    return ((today or datetime.date.today()) - LEGACY_EPOCH).days
+
+
+def make_legacy_token(user: Any, day: int | None = None, secret: str | None = None) -> str:
+    """Mint a token exactly as django-tokenapi 2.1.1 did, written out with hashlib.
+
+    2.1.1: ``"%s-%s" % (int_to_base36(days), salted_hmac(LEGACY_KEY_SALT,
+    str(pk) + password + str(days)).hexdigest()[::2])``, salted_hmac being SHA-1
+    keyed with ``sha1(key_salt + SECRET_KEY)``. Kept independent of
+    ``django.utils.crypto`` so that it pins the algorithm rather than repeats it.
+    """
+    if day is None:
+        day = legacy_day()
+    salted_secret = (LEGACY_KEY_SALT + (secret or settings.SECRET_KEY)).encode()
+    key = hashlib.sha1(salted_secret).digest()  # noqa: S324 (2.1.1 used SHA-1)
+    value = f"{user.pk}{user.password}{day}".encode()
+    digest = hmac.new(key, value, hashlib.sha1).hexdigest()
+    return f"{int_to_base36(day)}-{digest[::2]}"
+
+
+def basic_auth(user: object, token: str) -> str:
+    """An ``Authorization: Basic`` header value for ``user`` and ``token``."""
+    return "Basic " + base64.b64encode(f"{user}:{token}".encode()).decode()
+
+
+def json_body(response: HttpResponse) -> Any:
+    """The response's JSON body, checking that it says it is JSON."""
+    assert response["Content-Type"] == "application/json", response["Content-Type"]
+    return json.loads(response.content)
+
+
+def assert_json_error(response: HttpResponse, status: int) -> dict[str, Any]:
+    """Assert the 2.x error shape ``{"success": false, "errors": "..."}`` with ``status``."""
+    assert response.status_code == status, (response.status_code, response.content)
+    data = json_body(response)
+    assert data["success"] is False
+    assert isinstance(data["errors"], str) and data["errors"]
+    assert set(data) == {"success", "errors"}
+    return data

@@ -1,0 +1,77 @@
+"""Users and requests shared by the integration tests (DRF, django-axes, OpenAPI)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import jsonschema
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.http import HttpResponse
+
+from tokenapi.contrib.openapi import load_description
+from tokenapi.tokens import token_generator
+
+LOGIN = "alice@example.com"  # a valid login for auth.User and for the email-login test user
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(login: str = LOGIN, password: str = PASSWORD, **fields: object) -> AbstractBaseUser:
+    """Create a user of whichever user model is configured."""
+    user_model = get_user_model()
+    return user_model._default_manager.create_user(  # type: ignore[attr-defined,no-any-return]
+        **{user_model.USERNAME_FIELD: login}, password=password, **fields
+    )
+
+
+def user_id(user: AbstractBaseUser) -> str:
+    """The user id as clients send it."""
+    return str(user.pk)
+
+
+def basic(user: str, token: str) -> str:
+    """An ``Authorization: Basic`` value for a user id + token."""
+    return "Basic " + base64.b64encode(f"{user}:{token}".encode()).decode()
+
+
+def credentials(user: AbstractBaseUser) -> tuple[str, str]:
+    """A valid user id + token pair for ``user``."""
+    return user_id(user), token_generator.make_token(user)
+
+
+def documented_response(path: str, method: str, status: int) -> dict[str, Any]:
+    """The response the shipped OpenAPI description documents, ``$ref`` resolved."""
+    description = load_description()
+    response: dict[str, Any] = description["paths"][path][method]["responses"][str(status)]
+    if "$ref" in response:
+        response = description["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
+    return response
+
+
+def assert_documented(path: str, method: str, response: HttpResponse) -> None:
+    """Check that ``response`` is one the description documents: status, headers and body."""
+    description = load_description()
+    documented = documented_response(path, method, response.status_code)
+
+    def validate(instance: object, schema: dict[str, Any]) -> None:
+        # Wrapped so that "#/components/..." references resolve in the description.
+        jsonschema.Draft202012Validator(
+            {"allOf": [schema], "components": description["components"]},
+            format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+        ).validate(instance)
+
+    for name, header in documented.get("headers", {}).items():
+        if "$ref" in header:
+            header = description["components"]["headers"][header["$ref"].rsplit("/", 1)[1]]
+        if name not in response:
+            assert not header.get("required"), f"{name} header missing"
+            continue
+        value: object = response[name]
+        if header["schema"].get("type") == "integer":
+            value = int(response[name])
+        validate(value, header["schema"])
+    (media_type,) = documented["content"]
+    assert response["Content-Type"].split(";")[0] == media_type
+    validate(json.loads(response.content), documented["content"][media_type]["schema"])

@@ -1,0 +1,15 @@
+"""The suite with django-axes, configured by the README's snippet as a site pastes it.
+
+``make test`` runs ``tests/test_axes.py`` under these settings.
+"""
+
+from tests.readme import readme_code
+from tests.settings import *  # noqa: F403
+
+# Copies: the snippet extends them in place.
+INSTALLED_APPS = list(INSTALLED_APPS)  # noqa: F405
+MIDDLEWARE = list(MIDDLEWARE)  # noqa: F405
+
+exec(readme_code("django-axes"))  # noqa: S102 (our own README)
+
+ROOT_URLCONF = "tests.integration_urls"

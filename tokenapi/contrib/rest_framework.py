@@ -1,0 +1,53 @@
+"""Django REST framework authentication with user + token pairs (extra ``drf``).
+
+Add ``"tokenapi.contrib.rest_framework.TokenAuthentication"`` to
+``REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"]``. It reads the same
+credential sources as ``token_required`` and checks them with the same backend.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.request import Request
+
+from tokenapi import errors
+from tokenapi.backends import authenticate_token
+from tokenapi.credentials import RequestError, parse_credentials
+from tokenapi.http import WWW_AUTHENTICATE
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+
+class TokenAuthentication(BaseAuthentication):
+    """Authenticate a request by its user id + token; ``request.auth`` is the token.
+
+    No credentials: ``None``, so that the next class (e.g. session
+    authentication) may try. A malformed header or body: ``ParseError`` (400).
+    A pair that does not authenticate: ``AuthenticationFailed`` (401 with
+    ``WWW-Authenticate`` when this class is the first one configured).
+    """
+
+    def authenticate(self, request: Request) -> tuple[AbstractBaseUser, str] | None:
+        # The Django request: its POST and body are read the way token_required
+        # reads them, and DRF parses request.data from what they leave cached.
+        django_request = request._request
+        try:
+            credentials = parse_credentials(django_request)
+        except RequestError as exc:
+            raise exceptions.ParseError(exc.error.message) from None
+        if credentials is None:
+            return None
+        user_id, token = credentials
+        # On the Django request, so that lockout tools see the failure on the
+        # request their middleware answers.
+        user = authenticate_token(django_request, user_id, token)
+        if user is None:
+            raise exceptions.AuthenticationFailed(errors.INCORRECT_PAIR.message)
+        return user, token
+
+    def authenticate_header(self, request: Request) -> str:
+        return WWW_AUTHENTICATE
