@@ -132,7 +132,6 @@ def main() -> int:
                 pair = obtain_token(site)
                 status = run_locust(site.base_url, pair, site.password, args, out)
             figures = read_figures(out)
-            print((out / "load_stats.csv").read_text())
     finally:
         drop_database(database_url)
     print(

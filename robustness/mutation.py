@@ -55,6 +55,7 @@ def main() -> int:
     # A fresh run: results left from other code would be counted otherwise.
     shutil.rmtree(ROOT / "mutants", ignore_errors=True)
     env = dict(os.environ, HYPOTHESIS_PROFILE="mutation", DATABASE_URL="")
+    print("mutation: mutmut over tokenapi/, a few minutes per core...", flush=True)
     run = subprocess.run(
         [str(MUTMUT), "run", "--max-children", str(args.max_children)],
         cwd=ROOT,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import re
 
 import pytest
 import time_machine
@@ -342,4 +343,4 @@ def test_management_command_help() -> None:
 
     help_text = Command().create_parser("manage.py", "tokenapi_token").format_help()
     assert "Print the primary key of a user and a fresh API token for them." in help_text
-    assert "the user's login (their USERNAME_FIELD)" in help_text
+    assert re.search(r"\s+the user's login \(their USERNAME_FIELD\)\n", help_text)
