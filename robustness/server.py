@@ -1,6 +1,6 @@
 """The example project under gunicorn on a free loopback port, for the fuzz and load runs.
 
-Whatever these helpers start, they stop: the server in a ``finally``, the
+Whatever these functions start, they stop: the server in a ``finally``, the
 temporary directory with it.
 """
 
