@@ -279,13 +279,22 @@ class Client:
         second = self.with_login_retry(
             self.create_note, "/api/async/notes/", "Written by client.py (JSON body)", "JSON body"
         )
+        created = [first, second]
         paths = ["/api/notes/", "/api/cbv/notes/", "/api/async/notes/"]
         if self.has_drf():
             paths.append("/api/drf/notes/")
+            created.append(
+                self.with_login_retry(
+                    self.create_note,
+                    "/api/drf/notes/",
+                    "Written by client.py (Django REST framework)",
+                    "JSON body",
+                )
+            )
         else:
             self.say("list", "/api/drf/notes/ not served (Django REST framework not installed)")
         for path in paths:
-            self.with_login_retry(self.list_notes, path, [first, second])
+            self.with_login_retry(self.list_notes, path, created)
         self.with_login_retry(self.refresh)
         self.verify()
 

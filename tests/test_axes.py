@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from asgiref.sync import async_to_sync
+from axes.models import AccessAttempt  # (needs axes installed)
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import caches
@@ -32,14 +33,6 @@ from tests.integration_utils import (
 from tests.readme import readme_settings
 from tokenapi.contrib.axes import lockout_response
 from tokenapi.contrib.openapi import load_description
-
-if "axes" not in settings.INSTALLED_APPS:
-    pytest.skip(
-        "needs django-axes configured: pytest --ds=tests.settings_axes (make test runs it)",
-        allow_module_level=True,
-    )
-
-from axes.models import AccessAttempt  # (needs axes installed)
 
 pytestmark = pytest.mark.django_db
 

@@ -166,6 +166,10 @@ def test_password_credentials_are_not_for_this_backend(user: Any) -> None:
     from tests.helpers import PASSWORD, login_of
 
     assert TokenBackend().authenticate(None, pk=None, token=None) is None
+    # Called directly with a password, it answers None rather than raising TypeError.
+    password_login = {"username": login_of("alice"), "password": PASSWORD}
+    assert TokenBackend().authenticate(None, **password_login) is None
+    assert async_to_sync(TokenBackend().aauthenticate)(None, **password_login) is None
     # ModelBackend, first in AUTHENTICATION_BACKENDS, does the password logins.
     authenticated = authenticate(None, username=login_of("alice"), password=PASSWORD)
     assert authenticated == user

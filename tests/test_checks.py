@@ -21,6 +21,11 @@ def test_configured_project_passes() -> None:
     assert check_settings(None) == []
 
 
+def test_token_timeout_days_zero_is_valid_as_in_2x(settings: Any) -> None:
+    settings.TOKEN_TIMEOUT_DAYS = 0
+    assert check_settings(None) == []
+
+
 def test_missing_backend_is_an_error(settings: Any) -> None:
     settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
     messages = check_backend(None)

@@ -62,7 +62,7 @@ def test_timeout_days_rounds_down() -> None:
         ("TOKENAPI_TIMEOUT", datetime.timedelta(0), "must be at least one second"),
         ("TOKEN_TIMEOUT_DAYS", "7", "must be a number or a timedelta, not str"),
         ("TOKEN_TIMEOUT_DAYS", None, "must be a number or a timedelta, not NoneType"),
-        ("TOKEN_TIMEOUT_DAYS", 0, "must be at least one second"),
+        ("TOKEN_TIMEOUT_DAYS", -1, "must be at least one second"),
         ("TOKENAPI_ACCEPT_LEGACY_TOKENS", "yes", "must be True or False"),
         ("TOKENAPI_ACCEPT_LEGACY_TOKENS", 1, "must be True or False"),
     ],

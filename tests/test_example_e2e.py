@@ -56,7 +56,7 @@ class Demo:
 def demo_env(database_url: str) -> dict[str, str]:
     """What ``make demo`` runs with on a fresh machine: no settings in the environment."""
     env = base_environment(database_url)
-    for name in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DEMO_PASSWORD"):
+    for name in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DEMO_PASSWORD", "AXES_FAILURE_LIMIT"):
         env.pop(name, None)
     return env
 
@@ -128,6 +128,26 @@ def run_curl_commands_as_printed(demo: Demo) -> list[dict[str, Any]]:
     return answers
 
 
+def fetch_json(url: str) -> Any:
+    """GET ``url``; it must answer 200 with a JSON ``Content-Type`` and a JSON body."""
+    with urllib.request.urlopen(url, timeout=30) as response:
+        assert response.status == 200
+        assert response.headers["Content-Type"] == "application/json"
+        return json.loads(response.read())
+
+
+def assert_openapi_description(description: Any) -> None:
+    assert description["openapi"].startswith("3.1")
+    assert set(description["paths"]) == {
+        "/new.json",
+        "/{token}/{user}.json",
+        "/verify.json",
+        "/refresh.json",
+    }
+    # The paths resolve under the prefix the example includes tokenapi.urls at.
+    assert description["servers"] == [{"url": "/token"}]
+
+
 def run_client(demo: Demo, store: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, str(CLIENT), "--url", demo.server.url, "--store", str(store), *args],
@@ -175,7 +195,12 @@ def test_make_demo_serves_the_site_and_its_curl_commands_work_as_printed(tmp_pat
     demo = start_demo(demo_env(f"sqlite:///{tmp_path / 'db.sqlite3'}"), tmp_path, workers=2)
     try:
         assert "password=demo-password-for-development-only" in demo.setup_output
+        # The demo's friendly default limit, and how to lift a lockout.
+        assert "# 5 failed logins or token checks lock a client out" in demo.setup_output
+        assert "manage.py axes_reset" in demo.setup_output
+        assert any("/api/drf/notes/" in line for line in curl_commands(demo.setup_output))
         answers = run_curl_commands_as_printed(demo)
+        openapi = fetch_json(f"{demo.server.url}/token/openapi.json")
     finally:
         demo.server.stop()
     assert_clean_log(demo.server)
@@ -184,6 +209,7 @@ def test_make_demo_serves_the_site_and_its_curl_commands_work_as_printed(tmp_pat
     listed = [answer["notes"] for answer in answers if "notes" in answer]
     assert listed and all(len(notes) >= 1 for notes in listed)
     assert any("token" in answer for answer in answers[1:]), "the refresh gave no token"
+    assert_openapi_description(openapi)
 
 
 def test_make_demo_runs_the_steps_these_tests_replay(tmp_path: Path) -> None:
@@ -217,6 +243,16 @@ def test_curl_commands_with_a_password_from_the_environment_work_as_printed(
     run_curl_commands_as_printed(production_demo)
 
 
+def test_the_openapi_description_is_served_as_json(production_demo: Demo) -> None:
+    description = fetch_json(f"{production_demo.server.url}/token/openapi.json")
+    assert_openapi_description(description)
+    # Its paths are the live endpoints: a login at server + "/new.json" works.
+    base = production_demo.server.url + description["servers"][0]["url"]
+    data = urllib.parse.urlencode({"username": "demo", "password": DEMO_PASSWORD}).encode()
+    with urllib.request.urlopen(f"{base}/new.json", data=data, timeout=30) as response:
+        assert json.loads(response.read())["success"] is True
+
+
 # -- client.py ------------------------------------------------------------------
 
 
@@ -229,10 +265,11 @@ def test_the_client_logs_in_stores_the_pair_and_calls_every_endpoint(
     out = result.stdout
     for step in ("[login", "[verify", "[create", "[list", "[refresh"):
         assert step in out, out
-    for path in ("/api/notes/", "/api/cbv/notes/", "/api/async/notes/"):
+    for path in ("/api/notes/", "/api/cbv/notes/", "/api/async/notes/", "/api/drf/notes/"):
         assert f"GET {path} (Basic auth) -> 200" in out
     assert "POST /api/notes/ (parameters) -> 201" in out
     assert "POST /api/async/notes/ (JSON body) -> 201" in out
+    assert "POST /api/drf/notes/ (JSON body) -> 201" in out
     assert out.rstrip().endswith("OK: every answer was as expected.")
     assert DEMO_PASSWORD not in out
 

@@ -31,6 +31,7 @@ EXAMPLE_PROJECT = Path(__file__).resolve().parent.parent / "example_project"
 urlpatterns = [
     path("", views.index, name="index"),
     path("token/", include("tokenapi.urls")),
+    path("token/", include("tokenapi.contrib.openapi.urls")),
     path("api/", include("api.urls")),
 ]
 
@@ -235,28 +236,136 @@ def test_other_methods_are_405_in_json(client: Client, alice: Any, url: str, met
     assert set(response["Allow"].split(", ")) == {"GET", "HEAD", "POST"}
 
 
-# -- Django REST framework, the index ------------------------------------------
+# -- Django REST framework: DRF's own error shape, 401 rather than 403 -----------
 
 
-def test_drf_notes_are_served_exactly_when_drf_and_tokenapis_drf_class_are_installed(
-    client: Client, alice: Any, bob: Any
+DRF_URL = "/api/drf/notes/"
+DRF_NO_CREDENTIALS = {"detail": "Authentication credentials were not provided."}
+DRF_WRONG_PAIR = {"detail": "Incorrect user and token pair."}
+
+
+def test_drf_notes_are_served_when_drf_is_installed(client: Client, alice: Any) -> None:
+    # The test extra installs DRF: the endpoint must be there, not silently absent.
+    assert views.drf_available()
+    assert reverse("drf-notes") == DRF_URL
+    assert client.get(DRF_URL, **basic(alice)).status_code == 200
+
+
+@pytest.mark.parametrize("style", ["parameters", "json", "basic"])
+def test_drf_a_user_creates_then_lists_a_note(client: Client, alice: Any, style: str) -> None:
+    created = send(client, "POST", DRF_URL, alice, style, text="via DRF")
+    assert created.status_code == 201, created.content
+    note = created.json()["note"]
+    assert created.json() == {"success": True, "note": note}
+    assert note["text"] == "via DRF"
+    assert Note.objects.get(pk=note["id"]).owner == alice
+
+    listed = send(client, "GET", DRF_URL, alice, style)
+    assert listed.status_code == 200, listed.content
+    assert listed.json() == {"success": True, "notes": [note]}
+
+
+def test_drf_basic_auth_with_a_json_body(client: Client, alice: Any) -> None:
+    response = client.post(
+        DRF_URL, {"text": "JSON + Basic"}, content_type="application/json", **basic(alice)
+    )
+    assert response.status_code == 201, response.content
+    assert Note.objects.get().text == "JSON + Basic"
+
+
+def test_drf_each_user_sees_only_their_own_notes(client: Client, alice: Any, bob: Any) -> None:
+    Note.objects.create(owner=alice, text="alice's secret")
+    assert client.post(DRF_URL, {"text": "bob's note"}, **basic(bob)).status_code == 201
+    # A forged owner in the body changes nothing: the pair decides who writes.
+    client.post(DRF_URL, {"text": "also bob's", "owner": alice.pk}, **basic(bob))
+
+    alice_notes = client.get(DRF_URL, **basic(alice)).json()["notes"]
+    bob_notes = client.get(DRF_URL, **basic(bob)).json()["notes"]
+    assert [note["text"] for note in alice_notes] == ["alice's secret"]
+    assert [note["text"] for note in bob_notes] == ["also bob's", "bob's note"]
+
+
+def test_drf_without_credentials_is_401_with_the_challenge(client: Client, alice: Any) -> None:
+    Note.objects.create(owner=alice, text="alice's secret")
+    for response in (client.get(DRF_URL), client.post(DRF_URL, {"text": "anonymous"})):
+        assert response.status_code == 401
+        assert response["WWW-Authenticate"] == 'Basic realm="api"'
+        assert response.json() == DRF_NO_CREDENTIALS
+    assert Note.objects.count() == 1
+
+
+def test_drf_ignores_a_session_login(client: Client, alice: Any) -> None:
+    # Only TokenAuthentication is configured: a session cookie alone is not enough.
+    client.force_login(alice)
+    response = client.get(DRF_URL)
+    assert response.status_code == 401
+    assert response.json() == DRF_NO_CREDENTIALS
+
+
+@pytest.mark.parametrize("user_id", ["bob", "abc", "-1", "0", "1e9", str(2**70), "\x00"])
+def test_drf_a_wrong_pair_is_401_with_the_challenge(
+    client: Client, alice: Any, bob: Any, user_id: str
 ) -> None:
-    Note.objects.create(owner=alice, text="alice's")
-    Note.objects.create(owner=bob, text="bob's")
-    response = client.get("/api/drf/notes/", **basic(alice))
-    if not views.drf_available():
-        assert response.status_code == 404
-        return
-    assert response.status_code == 200, response.content
-    assert [note["text"] for note in response.json()["notes"]] == ["alice's"]
-    created = client.post("/api/drf/notes/", {"text": "via DRF"}, **basic(alice))
-    assert created.status_code == 201
-    assert created.json()["note"]["text"] == "via DRF"
-    bad = client.post("/api/drf/notes/", b"[1]", content_type="application/json", **basic(alice))
-    assert bad.status_code == 400
-    refused = client.get("/api/drf/notes/")
-    assert refused.status_code in (401, 403)
-    assert "alice" not in refused.content.decode()
+    Note.objects.create(owner=alice, text="alice's secret")
+    # Alice's token with someone else's id, or with an id nobody can have.
+    pk = str(bob.pk) if user_id == "bob" else user_id
+    response = client.get(DRF_URL, {"user": pk, "token": token_generator.make_token(alice)})
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Basic realm="api"'
+    assert response.json() == DRF_WRONG_PAIR
+
+
+def test_drf_a_tampered_token_is_401(client: Client, alice: Any) -> None:
+    token = token_generator.make_token(alice)
+    tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
+    response = client.post(DRF_URL, {"text": "no"}, **basic(alice, tampered))
+    assert response.status_code == 401
+    assert response.json() == DRF_WRONG_PAIR
+    assert not Note.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Basic", "Basic !!!notbase64", "Basic " + base64.b64encode(b"no-colon").decode()],
+    ids=["no-space", "bad-base64", "no-colon"],
+)
+def test_drf_a_malformed_authorization_header_is_400(client: Client, header: str) -> None:
+    response = client.get(DRF_URL, HTTP_AUTHORIZATION=header)
+    assert response.status_code == 400
+    assert set(response.json()) == {"detail"}
+    assert "WWW-Authenticate" not in response
+
+
+@pytest.mark.parametrize("fields", list(BAD_FORM_TEXT.values()), ids=list(BAD_FORM_TEXT))
+def test_drf_bad_form_text_is_400(client: Client, alice: Any, fields: dict) -> None:
+    response = client.post(DRF_URL, fields, **basic(alice))
+    assert response.status_code == 400, response.content
+    assert response.json()["success"] is False
+    assert "text" in response.json()["errors"]
+    assert not Note.objects.exists()
+
+
+@pytest.mark.parametrize("body", list(BAD_JSON_BODIES.values()), ids=list(BAD_JSON_BODIES))
+def test_drf_bad_json_bodies_are_400(client: Client, alice: Any, body: bytes) -> None:
+    response = client.post(DRF_URL, body, content_type="application/json", **basic(alice))
+    assert response.status_code == 400, response.content
+    assert not Note.objects.exists()
+
+
+def test_drf_post_needs_no_csrf_token(alice: Any) -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(DRF_URL, {"text": "no CSRF"}, **basic(alice))
+    assert response.status_code == 201, response.content
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_drf_other_methods_are_405(client: Client, alice: Any, method: str) -> None:
+    response = getattr(client, method)(DRF_URL, **basic(alice))
+    assert response.status_code == 405
+    assert response.json() == {"detail": f'Method "{method.upper()}" not allowed.'}
+
+
+# -- the index -------------------------------------------------------------------
 
 
 def test_the_index_lists_endpoints_that_exist(client: Client) -> None:
@@ -367,6 +476,8 @@ _EXAMPLE_VARIABLES = {
     "ALLOWED_HOSTS",
     "CONN_MAX_AGE",
     "DJANGO_SETTINGS_MODULE",
+    "AXES_FAILURE_LIMIT",
+    "REDIS_URL",
 }
 
 
@@ -407,6 +518,66 @@ def test_settings_come_from_the_environment() -> None:
 )
 def test_settings_refuse_unsafe_or_invalid_values(env: dict[str, str]) -> None:
     result = example_settings(**env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+
+
+def example_axes_settings(**env: str) -> dict[str, Any]:
+    script = (
+        "import json, example.settings as s; "
+        "print(json.dumps({'limit': s.AXES_FAILURE_LIMIT, 'handler': s.AXES_HANDLER, "
+        "'cache': s.CACHES['default'] if hasattr(s, 'CACHES') else None, "
+        "'backends': s.AUTHENTICATION_BACKENDS, 'middleware': s.MIDDLEWARE[-1], "
+        "'apps': s.INSTALLED_APPS, 'lockout': s.AXES_LOCKOUT_CALLABLE, "
+        "'username': s.AXES_USERNAME_CALLABLE, 'sensitive': s.AXES_SENSITIVE_PARAMETERS, "
+        "'cool_off': s.AXES_COOLOFF_TIME.total_seconds()}))"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in _EXAMPLE_VARIABLES}
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=EXAMPLE_PROJECT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_axes_is_configured_as_the_readme_says_with_the_database_handler() -> None:
+    values = example_axes_settings()
+    assert values["limit"] == 5
+    assert values["handler"] == "axes.handlers.database.AxesDatabaseHandler"
+    assert values["cache"] is None  # Django's default local-memory cache
+    assert values["backends"] == [
+        "axes.backends.AxesStandaloneBackend",
+        "django.contrib.auth.backends.ModelBackend",
+        "tokenapi.backends.TokenBackend",
+    ]
+    assert values["middleware"] == "axes.middleware.AxesMiddleware"
+    assert "axes" in values["apps"]
+    assert values["lockout"] == "tokenapi.contrib.axes.lockout_response"
+    assert values["username"] == "tokenapi.contrib.axes.get_username"
+    assert values["sensitive"] == ["token"]
+    assert values["cool_off"] == 15 * 60
+
+
+def test_axes_counts_in_redis_when_redis_url_is_set() -> None:
+    values = example_axes_settings(
+        REDIS_URL="redis://cache.example.com:6379/3", AXES_FAILURE_LIMIT="3"
+    )
+    assert values["limit"] == 3
+    assert values["handler"] == "axes.handlers.cache.AxesCacheHandler"
+    assert values["cache"] == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://cache.example.com:6379/3",
+    }
+
+
+def test_a_failure_limit_that_is_not_a_number_is_refused() -> None:
+    result = example_settings(AXES_FAILURE_LIMIT="many")
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
 

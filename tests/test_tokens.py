@@ -166,6 +166,23 @@ def test_token_timeout_days(user: Any, clock: Any, settings: Any) -> None:
     assert token_generator.check_token(user, token) is False
 
 
+def test_token_timeout_days_zero_means_until_midnight_as_in_2x(
+    user: Any, clock: Any, settings: Any
+) -> None:
+    # 2.1.1 took TOKEN_TIMEOUT_DAYS = 0 as "valid for the rest of the day of issue".
+    settings.TOKEN_TIMEOUT_DAYS = 0
+    token, expires = token_generator.make_token_with_expiry(user)
+    legacy = make_legacy_token(user, legacy_day(NOW.date()))
+    midnight = datetime.datetime(2026, 3, 15, tzinfo=datetime.timezone.utc)
+    assert expires == midnight - datetime.timedelta(seconds=1)
+    clock.move_to(midnight - datetime.timedelta(seconds=1))
+    assert token_generator.check_token(user, token) is True
+    assert token_generator.check_token(user, legacy) is True
+    clock.move_to(midnight)
+    assert token_generator.check_token(user, token) is False
+    assert token_generator.check_token(user, legacy) is False
+
+
 def test_tokenapi_timeout_wins_over_token_timeout_days(
     user: Any, clock: Any, settings: Any
 ) -> None:

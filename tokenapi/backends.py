@@ -40,13 +40,21 @@ class TokenBackend(ModelBackend):
     token_generator: TokenGenerator = token_generator
 
     def authenticate(  # type: ignore[override]
-        self, request: HttpRequest | None = None, pk: object = None, token: object = None
+        self,
+        request: HttpRequest | None = None,
+        pk: object = None,
+        token: object = None,
+        **credentials: object,
     ) -> AbstractBaseUser | None:
-        """Return the active user whose token this is, or ``None``; never raises."""
+        """Return the active user whose token this is, or ``None``; never raises.
+
+        Other credentials (a username and password, say) are not this
+        backend's to check: they give ``None``, never a ``TypeError``.
+        """
         user_id = get_user_id_parser()(pk)
         if user_id is None or not isinstance(token, str):
             return None
-        user_model = get_user_model()
+        user_model = get_user_model_cached()
         try:
             user = user_model._default_manager.get(pk=user_id)
         except user_model.DoesNotExist:
@@ -54,13 +62,17 @@ class TokenBackend(ModelBackend):
         return user if self._is_valid(user, token) else None
 
     async def aauthenticate(  # type: ignore[override]
-        self, request: HttpRequest | None = None, pk: object = None, token: object = None
+        self,
+        request: HttpRequest | None = None,
+        pk: object = None,
+        token: object = None,
+        **credentials: object,
     ) -> AbstractBaseUser | None:
         """Async :meth:`authenticate`."""
         user_id = get_user_id_parser()(pk)
         if user_id is None or not isinstance(token, str):
             return None
-        user_model = get_user_model()
+        user_model = get_user_model_cached()
         try:
             user = await user_model._default_manager.aget(pk=user_id)
         except user_model.DoesNotExist:
@@ -72,6 +84,12 @@ class TokenBackend(ModelBackend):
         return self.user_can_authenticate(user) and self.token_generator.check_token(  # type: ignore[arg-type]
             user, token
         )
+
+
+@functools.cache
+def get_user_model_cached() -> type[AbstractBaseUser]:
+    """``get_user_model()``, looked up once: it reads settings and the app registry."""
+    return get_user_model()
 
 
 @functools.cache

@@ -24,6 +24,8 @@ WATCHED_SETTINGS = frozenset(
         "TOKENAPI_ACCEPT_LEGACY_TOKENS",
         "AUTHENTICATION_BACKENDS",
         "AUTH_USER_MODEL",
+        "SECRET_KEY",
+        "SECRET_KEY_FALLBACKS",
     }
 )
 
@@ -33,7 +35,7 @@ class Settings:
     """Validated values of the ``TOKENAPI_*`` settings."""
 
     timeout: int
-    """Token lifetime in whole seconds."""
+    """Token lifetime in whole seconds; 0 (``TOKEN_TIMEOUT_DAYS = 0``) means until midnight."""
 
     accept_legacy_tokens: bool
     """Whether tokens minted by django-tokenapi 2.x still verify."""
@@ -44,7 +46,7 @@ class Settings:
         return self.timeout // 86400
 
 
-def _as_seconds(name: str, value: Any, unit: int) -> int:
+def _as_seconds(name: str, value: Any, unit: int, minimum: int = 1) -> int:
     # bool is an int subclass; TOKENAPI_TIMEOUT = True is a mistake, not 1 s.
     if isinstance(value, datetime.timedelta):
         seconds = value.total_seconds()
@@ -54,6 +56,8 @@ def _as_seconds(name: str, value: Any, unit: int) -> int:
         raise ImproperlyConfigured(
             f"{name} must be a number or a timedelta, not {type(value).__name__}."
         )
+    if value == 0 and minimum == 0:
+        return 0
     if not seconds >= 1:  # also rejects NaN
         raise ImproperlyConfigured(f"{name} must be at least one second, got {value!r}.")
     if seconds == float("inf"):
@@ -67,7 +71,8 @@ def read_timeout() -> int:
     if timeout is not None:
         return _as_seconds("TOKENAPI_TIMEOUT", timeout, unit=1)
     days = getattr(django_settings, "TOKEN_TIMEOUT_DAYS", DEFAULT_TIMEOUT_DAYS)
-    return _as_seconds("TOKEN_TIMEOUT_DAYS", days, unit=86400)
+    # 2.x allowed 0: a token valid until the end of the day it was issued.
+    return _as_seconds("TOKEN_TIMEOUT_DAYS", days, unit=86400, minimum=0)
 
 
 def read_accept_legacy_tokens() -> bool:
@@ -100,10 +105,12 @@ def clear_cache() -> None:
     """Forget every value derived from settings; they are read again on next use."""
     global _cached
     _cached = None
-    # Imported here: backends imports this module.
-    from tokenapi import backends
+    # Imported here: backends and tokens import this module.
+    from tokenapi import backends, tokens
 
+    tokens.clear_key_cache()
     backends.get_token_backend.cache_clear()
+    backends.get_user_model_cached.cache_clear()
     backends.get_user_id_parser.cache_clear()
 
 

@@ -14,7 +14,7 @@ Two formats verify:
 
 from __future__ import annotations
 
-import base64
+import binascii
 import datetime
 import functools
 import hashlib
@@ -46,6 +46,17 @@ def _derive_key(key_salt: str, secret: str | bytes, algorithm: str) -> bytes:
     # The key salted_hmac() would derive: hashing the secret once per key,
     # instead of on every request, leaves one HMAC per check.
     return hashlib.new(algorithm, force_bytes(key_salt) + force_bytes(secret)).digest()
+
+
+_URL_SAFE = bytes.maketrans(b"+/", b"-_")
+
+# Keys derived from SECRET_KEY and SECRET_KEY_FALLBACKS, by (key salt, algorithm).
+_settings_keys: dict[tuple[str, str], tuple[bytes, ...]] = {}
+
+
+def clear_key_cache() -> None:
+    """Forget the keys derived from settings; conf calls it when they change."""
+    _settings_keys.clear()
 
 
 def _is_base36(text: str) -> bool:
@@ -80,7 +91,7 @@ class TokenGenerator:
     def make_token_with_expiry(self, user: AbstractBaseUser) -> tuple[str, datetime.datetime]:
         """Return a new token for ``user`` and the moment (UTC) it stops being valid."""
         timestamp = self._now()
-        expires = EPOCH + timestamp + conf.get().timeout
+        expires = EPOCH + timestamp + self._lifetime(timestamp)
         return (
             self._make_token_with_timestamp(user, timestamp),
             datetime.datetime.fromtimestamp(expires, tz=datetime.timezone.utc),
@@ -96,7 +107,7 @@ class TokenGenerator:
         if len(mac) == MAC_LENGTH:
             timestamp = int(timestamp_b36, 36)
             # The timestamp is not secret: reject stale tokens before any HMAC.
-            if not 0 <= self._now() - timestamp <= conf.get().timeout:
+            if not 0 <= self._now() - timestamp <= self._lifetime(timestamp):
                 return False
             value = self.get_hash_value(user, timestamp).encode()
             for key in self._keys():
@@ -116,6 +127,18 @@ class TokenGenerator:
         """
         return f"{user.pk}\x00{user.password}\x00{timestamp}"
 
+    def _lifetime(self, timestamp: int) -> int:
+        """Seconds a token issued at ``timestamp`` stays valid."""
+        timeout = conf.get().timeout
+        if timeout:
+            return timeout
+        # TOKEN_TIMEOUT_DAYS = 0: as in 2.x, until the end of the (local) day of issue.
+        issued = datetime.datetime.fromtimestamp(timestamp + EPOCH)
+        midnight = datetime.datetime.combine(
+            issued.date() + datetime.timedelta(days=1), datetime.time()
+        )
+        return int(midnight.timestamp()) - 1 - EPOCH - timestamp
+
     def _now(self) -> int:
         """Seconds since 2001-01-01 UTC: the one clock of the current format."""
         return int(time.time()) - EPOCH
@@ -130,12 +153,23 @@ class TokenGenerator:
         )
         return [secret, *fallbacks]
 
-    def _keys(self) -> list[bytes]:
-        return [_derive_key(self.key_salt, secret, self.algorithm) for secret in self._secrets()]
+    def _keys(self) -> tuple[bytes, ...]:
+        """The derived keys of :meth:`_secrets`, the signing key first."""
+        if self.secret is not None or self.secret_fallbacks is not None:
+            return tuple(_derive_key(self.key_salt, s, self.algorithm) for s in self._secrets())
+        # From settings: derived once, dropped by conf when SECRET_KEY* change,
+        # so that a check reads no setting and builds no list.
+        cache_key = (self.key_salt, self.algorithm)
+        keys = _settings_keys.get(cache_key)
+        if keys is None:
+            keys = tuple(_derive_key(self.key_salt, s, self.algorithm) for s in self._secrets())
+            _settings_keys[cache_key] = keys
+        return keys
 
     def _mac(self, key: bytes, value: bytes) -> bytes:
         digest = hmac.digest(key, value, self.algorithm)
-        return base64.urlsafe_b64encode(digest).rstrip(b"=")
+        # base64.urlsafe_b64encode(), without its two layers of Python calls.
+        return binascii.b2a_base64(digest, newline=False).translate(_URL_SAFE).rstrip(b"=")
 
     def _make_token_with_timestamp(self, user: AbstractBaseUser, timestamp: int) -> str:
         value = self.get_hash_value(user, timestamp).encode()

@@ -7,7 +7,11 @@ are installed (see ``api/urls.py``).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import JSONParser as DRFJSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -19,8 +23,19 @@ from api.notes import InvalidNoteError, clean_text
 from tokenapi.contrib.rest_framework import TokenAuthentication
 
 
+class JSONParser(DRFJSONParser):
+    """DRF's JSON parser, with a 400 instead of a 500 for a body nested too deeply."""
+
+    def parse(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().parse(*args, **kwargs)
+        except RecursionError:  # DRF catches ValueError only
+            raise ParseError("JSON parse error - the body is nested too deeply.") from None
+
+
 class NoteListAPIView(APIView):
     authentication_classes = (TokenAuthentication,)
+    parser_classes = (JSONParser, FormParser, MultiPartParser)
     permission_classes = (IsAuthenticated,)
     renderer_classes = (JSONRenderer,)
 

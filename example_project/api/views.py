@@ -58,6 +58,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "obtain a token": reverse("api_token_new"),
         "verify a token": reverse("api_token_verify"),
         "refresh a token": reverse("api_token_refresh"),
+        "OpenAPI description of the token endpoints": reverse("api_token_openapi"),
         "notes (function view)": reverse("notes"),
         "notes (class-based view)": reverse("cbv-notes"),
         "notes (async view)": reverse("async-notes"),

@@ -14,12 +14,17 @@ variable                 meaning
 ``DEBUG``                ``true`` / ``false``
 ``ALLOWED_HOSTS``        comma-separated host names
 ``CONN_MAX_AGE``         seconds a database connection is kept open (0: per request)
+``AXES_FAILURE_LIMIT``   failed logins or token checks before a client is locked out
+                         (default 5; django-axes, when installed)
+``REDIS_URL``            e.g. ``redis://127.0.0.1:6379/0``: the cache, and django-axes
+                         counts failures there instead of in the database
 =======================  ==========================================================
 """
 
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -151,3 +156,30 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "static"
+
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+
+# django-axes, when installed, configured as README.rst's "Integrations" section
+# says: clients that fail to log in (new.json) or fail token checks too often
+# get a JSON 429 until the cool-off ends, or until `manage.py axes_reset`.
+if find_spec("axes") is not None:
+    INSTALLED_APPS.append("axes")
+    MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+    # First: it refuses a locked-out client before a password is even checked.
+    AUTHENTICATION_BACKENDS.insert(0, "axes.backends.AxesStandaloneBackend")
+    AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)  # DEVELOPMENT DEFAULT
+    AXES_COOLOFF_TIME = timedelta(minutes=15)
+    AXES_LOCKOUT_CALLABLE = "tokenapi.contrib.axes.lockout_response"
+    AXES_USERNAME_CALLABLE = "tokenapi.contrib.axes.get_username"
+    AXES_SENSITIVE_PARAMETERS = ["token"]  # keep tokens out of axes' records
+    # Every app server must see the same counts: the shared database, or the
+    # shared Redis when there is one.
+    AXES_HANDLER = (
+        "axes.handlers.cache.AxesCacheHandler"
+        if REDIS_URL
+        else "axes.handlers.database.AxesDatabaseHandler"
+    )

@@ -8,6 +8,7 @@ from api import views
 urlpatterns = [
     path("", views.index, name="index"),
     path("token/", include("tokenapi.urls")),
+    path("token/", include("tokenapi.contrib.openapi.urls")),  # token/openapi.json
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

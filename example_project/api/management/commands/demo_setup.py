@@ -11,6 +11,8 @@ import os
 import shlex
 from typing import Any
 
+from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -53,6 +55,15 @@ class Command(BaseCommand):
             f"# python3 example_project/client.py --url {base_url.rstrip('/')}\n"
             "# The admin is at /admin/: python example_project/manage.py createsuperuser"
         )
+        self.stdout.write(
+            "# The token endpoints, described in OpenAPI 3.1:"
+            f" {base_url.rstrip('/')}/token/openapi.json"
+        )
+        if apps.is_installed("axes"):
+            self.stdout.write(
+                f"# {settings.AXES_FAILURE_LIMIT} failed logins or token checks lock a client out"
+                " (HTTP 429);\n# unlock: python example_project/manage.py axes_reset"
+            )
 
 
 def ensure_demo_user(password: str) -> tuple[Any, str]:
