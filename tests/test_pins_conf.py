@@ -70,7 +70,6 @@ def test_timeout(overrides: dict[str, object], seconds: int) -> None:
             {"TOKEN_TIMEOUT_DAYS": None},
             "TOKEN_TIMEOUT_DAYS must be a number or a timedelta, not NoneType.",
         ),
-        ({"TOKEN_TIMEOUT_DAYS": 0}, "TOKEN_TIMEOUT_DAYS must be at least one second, got 0."),
     ],
     ids=[
         "bool",
@@ -82,7 +81,6 @@ def test_timeout(overrides: dict[str, object], seconds: int) -> None:
         "inf",
         "zero-timedelta",
         "days-none",
-        "days-zero",
     ],
 )
 def test_invalid_timeout(overrides: dict[str, object], message: str) -> None:
