@@ -69,3 +69,35 @@ bench:
 
 bench-quick:
 	$(PYTHON) benchmarks/run.py --quick $(BENCH_ARGS)
+
+# ---- Robustness: make fuzz, make load, make mutation (none of them part of make test) ----
+# Each prints its figures and exits non-zero when they are not clean; see README.rst.
+ROBUST_VENV ?= .venv-robustness
+MUTATION_VENV ?= .venv-mutation
+EXAMPLE_REQUIREMENTS := $(if $(wildcard example_project/requirements.txt),-r example_project/requirements.txt)
+
+.PHONY: fuzz load mutation
+
+$(ROBUST_VENV)/.installed: setup.py robustness/requirements.txt $(wildcard example_project/requirements.txt)
+	$(PYTHON) -m venv $(ROBUST_VENV)
+	$(ROBUST_VENV)/bin/pip install --quiet -e '.[test,drf]' -r robustness/requirements.txt $(EXAMPLE_REQUIREMENTS)
+	touch $@
+
+# schemathesis from the OpenAPI description against the example project under gunicorn;
+# bounded by FUZZ_MAX_EXAMPLES (per operation) and FUZZ_SECONDS.
+fuzz: $(ROBUST_VENV)/.installed
+	$(ROBUST_VENV)/bin/python robustness/fuzz.py
+
+# locust, 64 users for 30 s, against the example project under gunicorn on PostgreSQL
+# (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/tok_load, created and dropped).
+load: $(ROBUST_VENV)/.installed
+	$(ROBUST_VENV)/bin/python robustness/load.py
+
+$(MUTATION_VENV)/.installed: setup.py robustness/requirements-mutation.txt
+	$(PYTHON) -m venv $(MUTATION_VENV)
+	$(MUTATION_VENV)/bin/pip install --quiet -e '.[test,drf]' -r robustness/requirements-mutation.txt $(EXAMPLE_REQUIREMENTS)
+	touch $@
+
+# mutmut over tokenapi/ with the fast tests (MUTATION_JOBS workers, default 2).
+mutation: $(MUTATION_VENV)/.installed
+	$(MUTATION_VENV)/bin/python robustness/mutation.py

@@ -39,6 +39,8 @@ setup(
             "redis>=5",
             # The end-to-end tests serve the example project with it.
             "gunicorn>=22",
+            # Property-based tests of every input surface (tests/test_properties.py).
+            "hypothesis>=6.100",
         ],
     },
     classifiers=[

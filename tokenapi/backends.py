@@ -139,7 +139,7 @@ def get_user_id_parser() -> Callable[[object], Any]:
             return None
         try:
             pk = pk_field.to_python(value)
-        except ValidationError:
+        except (ValidationError, OverflowError):  # OverflowError: int(float("inf"))
             return None
         if pk is None or pk == "":
             return None

@@ -60,8 +60,14 @@ def clear_key_cache() -> None:
 
 
 def _is_base36(text: str) -> bool:
-    # int(text, 36) also takes "+", "_", spaces and capitals; a token has one spelling.
-    return 0 < len(text) <= MAX_TIMESTAMP_DIGITS and text.isalnum() and text == text.lower()
+    # int(text, 36) also takes "+", "_", spaces, capitals and leading zeros; a token
+    # has one spelling, the one int_to_base36() writes.
+    return (
+        0 < len(text) <= MAX_TIMESTAMP_DIGITS
+        and text.isalnum()
+        and text == text.lower()
+        and (text[0] != "0" or text == "0")
+    )
 
 
 class TokenGenerator:
