@@ -41,18 +41,8 @@ def test_non_finite_float_id_is_nobody(value: float) -> None:
     assert TokenBackend().authenticate(None, pk=value, token="x") is None
 
 
-def is_integer_keyed() -> bool:
-    return get_user_model()._meta.pk.get_internal_type() in (
-        "AutoField",
-        "BigAutoField",
-        "IntegerField",
-    )
-
-
-integer_keys_only = pytest.mark.skipif(not is_integer_keyed(), reason="auth.User's integer keys")
-
-
-@integer_keys_only
+# Under either test user model: the parser follows AUTH_USER_MODEL.
+@override_settings(AUTH_USER_MODEL="auth.User")
 @pytest.mark.parametrize(
     ("value", "parsed"),
     [
