@@ -12,16 +12,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.test import Client
 
 from tests.helpers import make_user
-from tokenapi import conf
 from tokenapi.tokens import token_generator
-
-
-@pytest.fixture(autouse=True)
-def _fresh_settings_cache() -> Any:
-    # Values derived from settings are cached; start every test from the settings in force.
-    conf.clear_cache()
-    yield
-    conf.clear_cache()
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.apps.registry import Apps
 from django.contrib.auth import authenticate
+from django.core.signals import setting_changed
 from django.db import models
 from django.test import RequestFactory
 
@@ -20,6 +21,7 @@ from tokenapi.backends import (
     authenticate_token,
     get_token_backend,
     get_user_id_parser,
+    get_user_model_cached,
 )
 from tokenapi.tokens import TokenGenerator, token_generator
 
@@ -327,3 +329,21 @@ def test_unknown_integer_field_types_get_the_64_bit_range(monkeypatch: Any) -> N
     parse = parser_for(monkeypatch, CustomIntegerKeyedUser)
     assert parse(str(2**63 - 1)) == 2**63 - 1
     assert parse(str(2**63)) is None
+
+
+@pytest.mark.parametrize(
+    ("setting", "dropped"),
+    [
+        ("AUTHENTICATION_BACKENDS", True),
+        ("AUTH_USER_MODEL", True),
+        ("DATABASE_ROUTERS", True),
+        ("TOKEN_TIMEOUT_DAYS", False),
+        ("SECRET_KEY", False),
+    ],
+)
+def test_settings_the_backend_derives_from_drop_its_caches(setting: str, dropped: bool) -> None:
+    cached = (get_token_backend, get_user_model_cached, get_user_id_parser)
+    for function in cached:
+        function()
+    setting_changed.send(sender=None, setting=setting, value=None, enter=True)
+    assert [function.cache_info().currsize == 0 for function in cached] == [dropped] * 3

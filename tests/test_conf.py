@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
 from django.test import override_settings
 
 from tokenapi import conf
@@ -94,3 +95,19 @@ def test_unrelated_setting_keeps_the_cache(settings: Any) -> None:
     first = conf.get()
     settings.USE_I18N = not settings.USE_I18N
     assert conf.get() is first
+
+
+@pytest.mark.parametrize(
+    ("setting", "dropped"),
+    [
+        ("TOKEN_TIMEOUT_DAYS", True),
+        ("TOKENAPI_TIMEOUT", True),
+        ("TOKENAPI_ACCEPT_LEGACY_TOKENS", True),
+        ("SECRET_KEY", False),
+        ("AUTHENTICATION_BACKENDS", False),
+    ],
+)
+def test_only_the_apps_own_settings_drop_its_cache(setting: str, dropped: bool) -> None:
+    conf.get()
+    setting_changed.send(sender=None, setting=setting, value=None, enter=True)
+    assert (conf._cached is None) is dropped

@@ -12,13 +12,12 @@ from django.test import RequestFactory
 from tests.helpers import basic_auth
 from tokenapi import errors
 from tokenapi.credentials import (
-    RequestError,
     is_json,
     parse_basic_authorization,
     parse_credentials,
-    read_credentials,
-    read_form,
+    require_credentials,
 )
+from tokenapi.errors import RequestError
 
 rf = RequestFactory()
 
@@ -248,34 +247,13 @@ def test_too_many_fields_is_a_malformed_body(settings: Any) -> None:
     raises_error(lambda: parse_credentials(request), errors.MALFORMED_BODY)
 
 
-# read_credentials and read_form ------------------------------------------------------
+# require_credentials -----------------------------------------------------------------
 
 
-def test_read_credentials_answers_401_with_challenge_when_missing() -> None:
-    response = read_credentials(rf.get("/"))
-    assert response.status_code == 401
-    assert response["WWW-Authenticate"] == 'Basic realm="api"'
+def test_require_credentials_refuses_a_request_without_any() -> None:
+    raises_error(lambda: require_credentials(rf.get("/")), errors.MISSING_CREDENTIALS)
+    assert errors.MISSING_CREDENTIALS.challenge
 
 
-def test_read_credentials_answers_400_when_malformed() -> None:
-    response = read_credentials(rf.get("/", HTTP_AUTHORIZATION="Basic"))
-    assert response.status_code == 400
-    assert not response.has_header("WWW-Authenticate")
-
-
-def test_read_form_reads_form_or_json() -> None:
-    assert read_form(rf.post("/", {"username": "a", "password": "p"})) == {
-        "username": "a",
-        "password": "p",
-    }
-    assert read_form(json_request({"username": "a", "n": 1})) == {"username": "a", "n": 1}
-
-
-@pytest.mark.parametrize("body", ["{bad", "[]", '"s"', "null"])
-def test_read_form_refuses_json_that_is_not_an_object(body: str) -> None:
-    raises_error(lambda: read_form(json_request(body)), errors.MALFORMED_JSON)
-
-
-def test_read_form_refuses_malformed_multipart() -> None:
-    request = rf.post("/", b"garbage", content_type="multipart/form-data; boundary=")
-    raises_error(lambda: read_form(request), errors.MALFORMED_BODY)
+def test_require_credentials_returns_the_pair() -> None:
+    assert require_credentials(rf.get("/", {"user": "1", "token": "t"})) == ("1", "t")

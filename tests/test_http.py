@@ -95,13 +95,14 @@ def test_signatures_match_2_1_1() -> None:
     assert inspect.signature(http.JsonError).parameters["status"].default == 200
 
 
-def test_error_response_challenges_only_401s() -> None:
-    challenged = http.error_response(errors.MISSING_CREDENTIALS, challenge=True)
+def test_error_response_challenges_where_the_error_asks() -> None:
+    challenged = http.error_response(errors.MISSING_CREDENTIALS)
     assert challenged.status_code == 401
     assert challenged["WWW-Authenticate"] == 'Basic realm="api"'
-    plain = http.error_response(errors.MISSING_CREDENTIALS)
+    plain = http.error_response(errors.PATH_PAIR_REFUSED)
+    assert plain.status_code == 401
     assert not plain.has_header("WWW-Authenticate")
-    forbidden = http.error_response(errors.INCORRECT_PAIR, challenge=True)
+    forbidden = http.error_response(errors.VIEW_PAIR_REFUSED)
     assert forbidden.status_code == 403
     assert not forbidden.has_header("WWW-Authenticate")
-    assert body(forbidden) == {"success": False, "errors": errors.INCORRECT_PAIR.message}
+    assert body(forbidden) == {"success": False, "errors": errors.VIEW_PAIR_REFUSED.message}

@@ -128,30 +128,6 @@ def test_settings_are_cached_until_they_change() -> None:
 
 
 @pytest.mark.parametrize(
-    "setting",
-    [
-        "TOKEN_TIMEOUT_DAYS",
-        "TOKENAPI_TIMEOUT",
-        "TOKENAPI_ACCEPT_LEGACY_TOKENS",
-        "AUTHENTICATION_BACKENDS",
-    ],
-)
-def test_watched_settings_drop_the_cache(setting: str) -> None:
-    conf.get()
-    assert conf._cached is not None
-    conf._reload(setting=setting)
-    assert conf._cached is None
-
-
-def test_database_settings_drop_the_cache_and_others_do_not() -> None:
-    conf.get()
-    conf._reload(setting="SOMETHING_ELSE")
-    assert conf._cached is not None
-    conf._reload(setting="DATABASE_ROUTERS")
-    assert conf._cached is None
-
-
-@pytest.mark.parametrize(
     "backends",
     [
         ["django.contrib.auth.backends.ModelBackend"],

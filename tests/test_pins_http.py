@@ -8,7 +8,6 @@ import json
 import pytest
 
 from tokenapi import http
-from tokenapi.errors import ApiError
 
 
 def body(response) -> object:
@@ -66,13 +65,3 @@ def test_status_helpers(helper, status: int) -> None:
     name = {v: k for k, v in vars(http).items() if k.startswith("JsonResponse")}[helper]
     assert helper.__name__ == helper.__qualname__ == name
     assert helper.__doc__ == f"Answer a JSON error with HTTP status {status}."
-
-
-def test_error_response_challenges_only_401() -> None:
-    unauthorized = http.error_response(ApiError(401, "who?"), challenge=True)
-    assert unauthorized["WWW-Authenticate"] == 'Basic realm="api"'
-    assert body(unauthorized) == {"success": False, "errors": "who?"}
-    assert not http.error_response(ApiError(401, "who?")).has_header("WWW-Authenticate")
-    forbidden = http.error_response(ApiError(403, "no"), challenge=True)
-    assert forbidden.status_code == 403
-    assert not forbidden.has_header("WWW-Authenticate")

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.core.signals import setting_changed
 from django.utils.http import base36_to_int, int_to_base36
 
 from tests.helpers import PASSWORD, legacy_day, make_legacy_token, make_user
@@ -440,3 +441,13 @@ def test_legacy_tokens_are_compared_in_constant_time(user: Any, monkeypatch: Any
     monkeypatch.setattr(tokens, "constant_time_compare", compare)
     assert token_generator.check_token(user, make_legacy_token(user))
     assert compare.calls == 1
+
+
+@pytest.mark.parametrize(
+    ("setting", "dropped"),
+    [("SECRET_KEY", True), ("SECRET_KEY_FALLBACKS", True), ("TOKEN_TIMEOUT_DAYS", False)],
+)
+def test_signing_keys_are_derived_again_when_the_keys_change(setting: str, dropped: bool) -> None:
+    token_generator._keys()
+    setting_changed.send(sender=None, setting=setting, value=None, enter=True)
+    assert (not tokens._settings_keys) is dropped

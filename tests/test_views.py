@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import re
 from typing import Any, ClassVar
 
@@ -10,7 +11,7 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model, user_login_failed
 from django.contrib.auth.backends import ModelBackend
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import resolve, reverse
 from django.views.debug import SafeExceptionReporterFilter
 
@@ -23,7 +24,8 @@ from tests.helpers import (
     make_legacy_token,
     make_user,
 )
-from tokenapi import views
+from tokenapi import errors, views
+from tokenapi.errors import RequestError
 from tokenapi.tokens import token_generator
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +61,12 @@ def assert_token_response(response: Any, user: Any) -> dict[str, Any]:
         ("api_token_new", {}, "/token/new.json", views.token_new),
         ("api_token_verify", {}, "/token/verify.json", views.token_verify),
         ("api_token_refresh", {}, "/token/refresh.json", views.token_refresh),
-        ("api_token", {"token": "abc-0123", "user": "7"}, "/token/abc-0123/7.json", views.token),
+        (
+            "api_token",
+            {"token": "abc-0123", "user": "7"},
+            "/token/abc-0123/7.json",
+            views.token_check,
+        ),
     ],
 )
 def test_url_names(name: str, kwargs: dict[str, str], path: str, view: Any) -> None:
@@ -514,3 +521,32 @@ def test_views_mint_with_the_configured_backends_generator(
     assert client.get(token_url(token, user.pk)).status_code == 200
     refreshed = client.post(REFRESH, {"user": user.pk, "token": token})
     assert CustomGenerator().check_token(user, json_body(refreshed)["token"])
+
+
+# read_login ----------------------------------------------------------------------------
+
+
+def test_read_login_reads_form_or_json() -> None:
+    rf = RequestFactory()
+    form = rf.post("/", {"username": "a", "password": "p"})
+    assert views.read_login(form) == ("a", "p")
+    body = json.dumps({"username": "a", "password": "p", "n": 1})
+    assert views.read_login(rf.post("/", body, content_type="application/json")) == ("a", "p")
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "error"),
+    [
+        ("{bad", "application/json", errors.MALFORMED_JSON),
+        ("[]", "application/json", errors.MALFORMED_JSON),
+        ("null", "application/json", errors.MALFORMED_JSON),
+        (b"garbage", "multipart/form-data; boundary=", errors.MALFORMED_BODY),
+    ],
+)
+def test_read_login_refuses_unreadable_bodies(
+    body: str | bytes, content_type: str, error: errors.ApiError
+) -> None:
+    request = RequestFactory().post("/", body, content_type=content_type)
+    with pytest.raises(RequestError) as info:
+        views.read_login(request)
+    assert info.value.error == error

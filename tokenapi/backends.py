@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth import get_user_model, user_login_failed
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
+from django.core.signals import setting_changed
 from django.db import connections, models
+from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils.module_loading import import_string
 
@@ -92,8 +94,15 @@ def get_user_model_cached() -> type[AbstractBaseUser]:
     return get_user_model()
 
 
+class ConfiguredBackend(NamedTuple):
+    """The token backend in force, and the path ``user.backend`` names it by."""
+
+    backend: TokenBackend
+    path: str
+
+
 @functools.cache
-def get_token_backend() -> tuple[TokenBackend, str]:
+def get_token_backend() -> ConfiguredBackend:
     """The first ``TokenBackend`` (or subclass) in ``AUTHENTICATION_BACKENDS``, and its path.
 
     Looked up once, not per request as ``django.contrib.auth.authenticate``
@@ -105,8 +114,8 @@ def get_token_backend() -> tuple[TokenBackend, str]:
         except ImportError:
             continue  # Django's own loading reports it.
         if isinstance(backend_class, type) and issubclass(backend_class, TokenBackend):
-            return backend_class(), path
-    return TokenBackend(), BACKEND_PATH
+            return ConfiguredBackend(backend_class(), path)
+    return ConfiguredBackend(TokenBackend(), BACKEND_PATH)
 
 
 @functools.cache
@@ -152,6 +161,14 @@ def get_user_id_parser() -> Callable[[object], Any]:
     return parse_user_id
 
 
+@receiver(setting_changed)
+def _forget_configuration(*, setting: str, **kwargs: Any) -> None:
+    if setting in ("AUTHENTICATION_BACKENDS", "AUTH_USER_MODEL") or setting.startswith("DATABASE"):
+        get_token_backend.cache_clear()
+        get_user_model_cached.cache_clear()
+        get_user_id_parser.cache_clear()
+
+
 def is_storable_text(value: str) -> bool:
     """Whether every database and password hasher can take ``value``.
 
@@ -183,12 +200,12 @@ def authenticate_token(request: HttpRequest, user_id: str, token: str) -> Abstra
     On success the user gets ``backend`` set, as ``contrib.auth.authenticate``
     does; on failure ``user_login_failed`` is sent.
     """
-    backend, path = get_token_backend()
-    user = backend.authenticate(request, pk=user_id, token=token)
+    configured = get_token_backend()
+    user = configured.backend.authenticate(request, pk=user_id, token=token)
     if user is None:
         user_login_failed.send(**_login_failed(request, user_id))
         return None
-    user.backend = path
+    user.backend = configured.path
     return user
 
 
@@ -196,11 +213,11 @@ async def aauthenticate_token(
     request: HttpRequest, user_id: str, token: str
 ) -> AbstractBaseUser | None:
     """Async :func:`authenticate_token`."""
-    backend, path = get_token_backend()
-    user = await backend.aauthenticate(request, pk=user_id, token=token)
+    configured = get_token_backend()
+    user = await configured.backend.aauthenticate(request, pk=user_id, token=token)
     if user is None:
         # Receivers may touch the database, which async code must not do directly.
         await sync_to_async(user_login_failed.send)(**_login_failed(request, user_id))
         return None
-    user.backend = path
+    user.backend = configured.path
     return user

@@ -1,4 +1,4 @@
-"""The app's settings: defaults, validation, and reloading under ``override_settings``.
+"""The app's own settings: defaults, validation, and reloading under ``override_settings``.
 
 Nothing else in ``tokenapi`` reads ``django.conf.settings`` for our keys.
 """
@@ -15,27 +15,17 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 
 DEFAULT_TIMEOUT_DAYS = 7
-
-# Settings whose change must drop the cached values below.
-WATCHED_SETTINGS = frozenset(
-    {
-        "TOKEN_TIMEOUT_DAYS",
-        "TOKENAPI_TIMEOUT",
-        "TOKENAPI_ACCEPT_LEGACY_TOKENS",
-        "AUTHENTICATION_BACKENDS",
-        "AUTH_USER_MODEL",
-        "SECRET_KEY",
-        "SECRET_KEY_FALLBACKS",
-    }
-)
+# 2.x's TOKEN_TIMEOUT_DAYS = 0: a token lives until the end of the (local) day of issue.
+UNTIL_END_OF_DAY = 0
+SETTINGS = frozenset({"TOKEN_TIMEOUT_DAYS", "TOKENAPI_TIMEOUT", "TOKENAPI_ACCEPT_LEGACY_TOKENS"})
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Validated values of the ``TOKENAPI_*`` settings."""
+    """Validated values of the app's settings."""
 
-    timeout: int
-    """Token lifetime in whole seconds; 0 (``TOKEN_TIMEOUT_DAYS = 0``) means until midnight."""
+    timeout: int | None
+    """Token lifetime in whole seconds; ``None``: until the end of the day of issue."""
 
     accept_legacy_tokens: bool
     """Whether tokens minted by django-tokenapi 2.x still verify."""
@@ -43,10 +33,10 @@ class Settings:
     @property
     def timeout_days(self) -> int:
         """The lifetime in whole days, the granularity of legacy tokens."""
-        return self.timeout // 86400
+        return 0 if self.timeout is None else self.timeout // 86400
 
 
-def _as_seconds(name: str, value: Any, unit: int, minimum: int = 1) -> int:
+def _as_seconds(name: str, value: Any, unit: int) -> int:
     # bool is an int subclass; TOKENAPI_TIMEOUT = True is a mistake, not 1 s.
     if isinstance(value, datetime.timedelta):
         seconds = value.total_seconds()
@@ -56,8 +46,6 @@ def _as_seconds(name: str, value: Any, unit: int, minimum: int = 1) -> int:
         raise ImproperlyConfigured(
             f"{name} must be a number or a timedelta, not {type(value).__name__}."
         )
-    if value == 0 and minimum == 0:
-        return 0
     if not seconds >= 1:  # also rejects NaN
         raise ImproperlyConfigured(f"{name} must be at least one second, got {value!r}.")
     if seconds == float("inf"):
@@ -65,14 +53,18 @@ def _as_seconds(name: str, value: Any, unit: int, minimum: int = 1) -> int:
     return int(seconds)
 
 
-def read_timeout() -> int:
-    """The token lifetime in seconds: ``TOKENAPI_TIMEOUT``, else ``TOKEN_TIMEOUT_DAYS``."""
+def read_timeout() -> int | None:
+    """The token lifetime in seconds: ``TOKENAPI_TIMEOUT``, else ``TOKEN_TIMEOUT_DAYS``.
+
+    ``None`` stands for ``TOKEN_TIMEOUT_DAYS = 0``: until the end of the day of issue.
+    """
     timeout = getattr(django_settings, "TOKENAPI_TIMEOUT", None)
     if timeout is not None:
         return _as_seconds("TOKENAPI_TIMEOUT", timeout, unit=1)
     days = getattr(django_settings, "TOKEN_TIMEOUT_DAYS", DEFAULT_TIMEOUT_DAYS)
-    # 2.x allowed 0: a token valid until the end of the day it was issued.
-    return _as_seconds("TOKEN_TIMEOUT_DAYS", days, unit=86400, minimum=0)
+    if days == UNTIL_END_OF_DAY and not isinstance(days, bool):
+        return None
+    return _as_seconds("TOKEN_TIMEOUT_DAYS", days, unit=86400)
 
 
 def read_accept_legacy_tokens() -> bool:
@@ -101,20 +93,8 @@ def get() -> Settings:
     return _cached
 
 
-def clear_cache() -> None:
-    """Forget every value derived from settings; they are read again on next use."""
-    global _cached
-    _cached = None
-    # Imported here: backends and tokens import this module.
-    from tokenapi import backends, tokens
-
-    tokens.clear_key_cache()
-    backends.get_token_backend.cache_clear()
-    backends.get_user_model_cached.cache_clear()
-    backends.get_user_id_parser.cache_clear()
-
-
 @receiver(setting_changed)
-def _reload(*, setting: str, **kwargs: Any) -> None:
-    if setting in WATCHED_SETTINGS or setting.startswith("DATABASE"):
-        clear_cache()
+def _forget_settings(*, setting: str, **kwargs: Any) -> None:
+    global _cached
+    if setting in SETTINGS:
+        _cached = None

@@ -13,23 +13,14 @@ import json
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.http.multipartparser import MultiPartParserError
 
 from tokenapi import errors
-from tokenapi.errors import ApiError
-from tokenapi.http import error_response
+from tokenapi.errors import RequestError
 
 # What reading request.POST or request.body raises on a body that cannot be read.
 BODY_ERRORS = (MultiPartParserError, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
-
-
-class RequestError(Exception):
-    """The request is malformed; ``error`` says how to answer it."""
-
-    def __init__(self, error: ApiError) -> None:
-        super().__init__(error.message)
-        self.error = error
 
 
 def parse_credentials(request: HttpRequest) -> tuple[str, str] | None:
@@ -42,7 +33,7 @@ def parse_credentials(request: HttpRequest) -> tuple[str, str] | None:
     if user and token:
         return user, token
     if is_json(request):
-        body = _json_object_or_none(request)
+        body = json_object_or_none(request)
         if body is not None:
             user, token = _from_json(body)
             if user and token:
@@ -55,14 +46,11 @@ def parse_credentials(request: HttpRequest) -> tuple[str, str] | None:
     return None
 
 
-def read_credentials(request: HttpRequest) -> tuple[str, str] | HttpResponse:
-    """Return the request's ``(user id, token)``, or the error response to answer with."""
-    try:
-        credentials = parse_credentials(request)
-    except RequestError as exc:
-        return error_response(exc.error)
+def require_credentials(request: HttpRequest) -> tuple[str, str]:
+    """Return the request's ``(user id, token)``; raise :class:`RequestError` if it has none."""
+    credentials = parse_credentials(request)
     if credentials is None:
-        return error_response(errors.MISSING_CREDENTIALS, challenge=True)
+        raise RequestError(errors.MISSING_CREDENTIALS)
     return credentials
 
 
@@ -90,24 +78,6 @@ def is_json(request: HttpRequest) -> bool:
     """Whether the request says its body is JSON (``application/json`` or ``*+json``)."""
     content_type = (request.content_type or "").lower()
     return content_type == "application/json" or content_type.endswith("+json")
-
-
-def read_json_object(request: HttpRequest) -> dict[str, Any]:
-    """Return the request's JSON body, which must be an object."""
-    body = _json_object_or_none(request)
-    if body is None:
-        raise RequestError(errors.MALFORMED_JSON)
-    return body
-
-
-def read_form(request: HttpRequest) -> dict[str, Any]:
-    """Return the request's fields: its JSON object body, or its POST form fields."""
-    if is_json(request):
-        return read_json_object(request)
-    try:
-        return request.POST.dict()
-    except BODY_ERRORS:
-        raise RequestError(errors.MALFORMED_BODY) from None
 
 
 def _from_parameters(request: HttpRequest) -> tuple[str | None, str | None]:
@@ -149,7 +119,11 @@ def _from_json(body: dict[str, Any]) -> tuple[str | None, str | None]:
     return user, token
 
 
-def _json_object_or_none(request: HttpRequest) -> dict[str, Any] | None:
+def json_object_or_none(request: HttpRequest) -> dict[str, Any] | None:
+    """Return the request's body as a JSON object, or ``None`` if it is not one.
+
+    Raise :class:`RequestError` if the body cannot be read at all.
+    """
     try:
         data = json.loads(request.body)
     except BODY_ERRORS:

@@ -7,11 +7,12 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from asgiref.sync import iscoroutinefunction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 
 from tokenapi import errors
 from tokenapi.backends import aauthenticate_token, authenticate_token
-from tokenapi.credentials import read_credentials
+from tokenapi.credentials import require_credentials
+from tokenapi.errors import RequestError
 from tokenapi.http import error_response
 
 if TYPE_CHECKING:
@@ -33,12 +34,13 @@ def token_required(view_func: ViewFunc) -> ViewFunc:
 
         @wraps(view_func)
         async def _async_view_wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-            credentials = read_credentials(request)
-            if isinstance(credentials, HttpResponse):
-                return credentials
+            try:
+                credentials = require_credentials(request)
+            except RequestError as exc:
+                return error_response(exc.error)
             user = await aauthenticate_token(request, *credentials)
             if user is None:
-                return error_response(errors.INCORRECT_PAIR)
+                return error_response(errors.VIEW_PAIR_REFUSED)
             _set_user(request, user)
             return await view_func(request, *args, **kwargs)
 
@@ -49,12 +51,13 @@ def token_required(view_func: ViewFunc) -> ViewFunc:
 
     @wraps(view_func)
     def _view_wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        credentials = read_credentials(request)
-        if isinstance(credentials, HttpResponse):
-            return credentials
+        try:
+            credentials = require_credentials(request)
+        except RequestError as exc:
+            return error_response(exc.error)
         user = authenticate_token(request, *credentials)
         if user is None:
-            return error_response(errors.INCORRECT_PAIR)
+            return error_response(errors.VIEW_PAIR_REFUSED)
         _set_user(request, user)
         return view_func(request, *args, **kwargs)
 

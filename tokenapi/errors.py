@@ -11,15 +11,30 @@ from typing import NamedTuple
 class ApiError(NamedTuple):
     status: int
     message: str
+    challenge: bool = False
+    """Whether the answer carries ``WWW-Authenticate``, telling the client what to send."""
+
+
+class RequestError(Exception):
+    """The request cannot be served as it is; ``error`` says how to answer it."""
+
+    def __init__(self, error: ApiError) -> None:
+        super().__init__(error.message)
+        self.error = error
 
 
 # Credentials of a token-protected request.
 MALFORMED_HEADER = ApiError(400, "Invalid Authorization header format.")
 MALFORMED_BASIC = ApiError(400, "Invalid Basic auth encoding.")
 MALFORMED_CREDENTIALS = ApiError(400, "'user' and 'token' must be strings.")
-MISSING_CREDENTIALS = ApiError(401, "Must include 'user' and 'token' parameters with request.")
-INCORRECT_PAIR = ApiError(403, "Incorrect user and token pair.")
-TOKEN_MISMATCH = ApiError(401, "Token did not match user.")
+MISSING_CREDENTIALS = ApiError(
+    401, "Must include 'user' and 'token' parameters with request.", challenge=True
+)
+# A wrong pair: 2.x answered 403 from a protected view and 401 from its token route.
+VIEW_PAIR_REFUSED = ApiError(403, "Incorrect user and token pair.")
+ENDPOINT_PAIR_REFUSED = ApiError(401, "Token did not match user.", challenge=True)
+# <token>/<user>.json: 2.x answered without a challenge; the token is in the path.
+PATH_PAIR_REFUSED = ApiError(401, "Token did not match user.")
 
 # Request bodies.
 MALFORMED_BODY = ApiError(400, "Unable to read the request body.")

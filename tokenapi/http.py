@@ -56,9 +56,9 @@ JsonResponseNotAllowed = _json_error_with_status(405, "JsonResponseNotAllowed")
 JsonResponseNotAcceptable = _json_error_with_status(406, "JsonResponseNotAcceptable")
 
 
-def error_response(error: ApiError, *, challenge: bool = False) -> HttpResponse:
-    """Answer one of the app's errors; ``challenge`` adds ``WWW-Authenticate`` to a 401."""
+def error_response(error: ApiError) -> HttpResponse:
+    """Answer one of the app's errors, with ``WWW-Authenticate`` where it asks for one."""
     response = JsonError(error.message, status=error.status)
-    if challenge and error.status == 401:
+    if error.challenge:
         response["WWW-Authenticate"] = WWW_AUTHENTICATE
     return response

@@ -20,9 +20,11 @@ import functools
 import hashlib
 import hmac
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import int_to_base36
@@ -54,9 +56,10 @@ _URL_SAFE = bytes.maketrans(b"+/", b"-_")
 _settings_keys: dict[tuple[str, str], tuple[bytes, ...]] = {}
 
 
-def clear_key_cache() -> None:
-    """Forget the keys derived from settings; conf calls it when they change."""
-    _settings_keys.clear()
+@receiver(setting_changed)
+def _forget_keys(*, setting: str, **kwargs: Any) -> None:
+    if setting in ("SECRET_KEY", "SECRET_KEY_FALLBACKS"):
+        _settings_keys.clear()
 
 
 def _is_base36(text: str) -> bool:
@@ -130,9 +133,9 @@ class TokenGenerator:
     def _lifetime(self, timestamp: int) -> int:
         """Seconds a token issued at ``timestamp`` stays valid."""
         timeout = conf.get().timeout
-        if timeout:
+        if timeout is not None:
             return timeout
-        # TOKEN_TIMEOUT_DAYS = 0: as in 2.x, until the end of the (local) day of issue.
+        # As in 2.x, until the end of the (local) day of issue.
         issued = datetime.datetime.fromtimestamp(timestamp + EPOCH)
         midnight = datetime.datetime.combine(
             issued.date() + datetime.timedelta(days=1), datetime.time()
@@ -157,7 +160,7 @@ class TokenGenerator:
         """The derived keys of :meth:`_secrets`, the signing key first."""
         if self.secret is not None or self.secret_fallbacks is not None:
             return tuple(_derive_key(self.key_salt, s, self.algorithm) for s in self._secrets())
-        # From settings: derived once, dropped by conf when SECRET_KEY* change,
+        # From settings: derived once, dropped when SECRET_KEY* change,
         # so that a check reads no setting and builds no list.
         cache_key = (self.key_salt, self.algorithm)
         keys = _settings_keys.get(cache_key)

@@ -9,5 +9,5 @@ urlpatterns = [
     path("verify.json", views.token_verify, name="api_token_verify"),
     path("refresh.json", views.token_refresh, name="api_token_refresh"),
     # Any primary key type and any token length: 2.x's 24-character tokens and today's.
-    re_path(r"^(?P<token>[^/]+)/(?P<user>[^/]+)\.json$", views.token, name="api_token"),
+    re_path(r"^(?P<token>[^/]+)/(?P<user>[^/]+)\.json$", views.token_check, name="api_token"),
 ]

@@ -15,7 +15,8 @@ from rest_framework.request import Request
 
 from tokenapi import errors
 from tokenapi.backends import authenticate_token
-from tokenapi.credentials import RequestError, parse_credentials
+from tokenapi.credentials import parse_credentials
+from tokenapi.errors import RequestError
 from tokenapi.http import WWW_AUTHENTICATE
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ class TokenAuthentication(BaseAuthentication):
         # request their middleware answers.
         user = authenticate_token(django_request, user_id, token)
         if user is None:
-            raise exceptions.AuthenticationFailed(errors.INCORRECT_PAIR.message)
+            raise exceptions.AuthenticationFailed(errors.VIEW_PAIR_REFUSED.message)
         return user, token
 
     def authenticate_header(self, request: Request) -> str:

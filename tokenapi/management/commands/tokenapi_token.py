@@ -24,5 +24,5 @@ class Command(BaseCommand):
             raise CommandError(f"No user with {user_model.USERNAME_FIELD} {username!r}.") from None
         if not getattr(user, "is_active", True):
             self.stderr.write("Warning: this user is inactive; the token will not authenticate.")
-        token, expires = get_token_backend()[0].token_generator.make_token_with_expiry(user)
+        token, expires = get_token_backend().backend.token_generator.make_token_with_expiry(user)
         self.stdout.write(f"user: {user.pk}\ntoken: {token}\nexpires: {expires.isoformat()}")
