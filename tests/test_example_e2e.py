@@ -26,16 +26,16 @@ from typing import Any
 
 import pytest
 
-from tests.e2e_server import (
+from tests.server import (
     EXAMPLE_PROJECT,
     REPO,
     Server,
     base_environment,
     bind_free_port,
     database_kind,
-    e2e_database,
     manage,
     running_server,
+    server_database,
     start_server,
 )
 
@@ -77,7 +77,7 @@ def start_demo(env: dict[str, str], log_dir: Path, workers: int = 1) -> Demo:
 
 @pytest.fixture(scope="module")
 def e2e_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with e2e_database(tmp_path_factory.mktemp("e2e-db")) as url:
+    with server_database(tmp_path_factory.mktemp("e2e-db")) as url:
         yield url
 
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e_server import Server, base_environment, e2e_database, manage, running_server
+from tests.server import Server, base_environment, manage, running_server, server_database
 
 pytestmark = pytest.mark.e2e
 
@@ -128,7 +128,7 @@ def handler(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
 def site(handler: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The example with AXES_FAILURE_LIMIT=3, two workers, on a database of its own."""
     tmp_path = tmp_path_factory.mktemp("axes")
-    with e2e_database(tmp_path) as database_url:
+    with server_database(tmp_path) as database_url:
         env = base_environment(
             database_url, AXES_FAILURE_LIMIT=str(LIMIT), DEMO_PASSWORD=PASSWORD, **handler
         )

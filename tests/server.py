@@ -1,15 +1,15 @@
-"""Serve the example project under gunicorn for end-to-end tests.
+"""The one way this repository starts a server: gunicorn on a socket bound here.
 
-Each server gets a free 127.0.0.1 port (a socket bound here and handed to
-gunicorn, so no other process can take the port in between), its own
-environment, and a bounded start-up wait. It is stopped by its PID, and its
-whole process group is killed if it does not stop in time: no test leaves a
-server behind.
+The example project's end-to-end tests, the benchmarks and the robustness runs
+all serve through :func:`running_server`. Each server gets a free 127.0.0.1
+port (a socket bound here and handed to gunicorn, so no other process can take
+the port in between), its own environment, and a bounded start-up wait. It is
+stopped by its PID, and its whole process group is killed if it does not stop
+in time: nothing is left behind.
 
-The servers share a database of their own, never the test database:
-an SQLite file in a temporary directory, or, when ``DATABASE_URL`` names
-PostgreSQL or MariaDB, a database named after it with ``_e2e`` appended,
-created before the tests and dropped after them.
+Servers use a database of their own, never a test database: an SQLite file in
+a temporary directory, or, when ``DATABASE_URL`` names PostgreSQL or MariaDB,
+a database named after it with a suffix, created before and dropped after.
 """
 
 from __future__ import annotations
@@ -133,29 +133,32 @@ class Server:
 
 
 def start_server(
-    env: dict[str, str], log_dir: Path, sock: socket.socket | None = None, workers: int = 1
+    env: dict[str, str],
+    log_dir: Path,
+    *,
+    app: str = "example.wsgi",
+    chdir: Path = EXAMPLE_PROJECT,
+    python: str = sys.executable,
+    workers: int = 1,
+    options: tuple[str, ...] = ("-c", str(GUNICORN_CONF)),
+    ready_path: str = "/",
+    sock: socket.socket | None = None,
 ) -> Server:
-    """Start gunicorn with ``env`` and wait until it answers; ``sock`` defaults to a free port."""
+    """Start gunicorn serving ``app`` and wait until ``ready_path`` answers 200.
+
+    By default the example project, as ``make demo`` serves it; ``python`` is
+    the interpreter whose gunicorn serves (another virtualenv's, say), and
+    ``options`` gunicorn's other command-line options.
+    """
     sock = sock or bind_free_port()
     port = sock.getsockname()[1]
     log_path = log_dir / f"gunicorn-{port}.log"
+    command = [python, "-m", "gunicorn", *options, "--chdir", str(chdir)]
+    command += ["--bind", f"fd://{sock.fileno()}", "--workers", str(workers), app]
     with sock, open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "-c",
-                str(GUNICORN_CONF),
-                "--chdir",
-                str(EXAMPLE_PROJECT),
-                "--bind",
-                f"fd://{sock.fileno()}",
-                "--workers",
-                str(workers),
-                "example.wsgi",
-            ],
-            cwd=REPO,
+            command,
+            cwd=chdir,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -164,20 +167,20 @@ def start_server(
         )
     server = Server(process=process, port=port, log_path=log_path)
     try:
-        wait_until_ready(server)
+        wait_until_ready(server, ready_path)
     except BaseException:
         server.stop()
         raise
     return server
 
 
-def wait_until_ready(server: Server) -> None:
+def wait_until_ready(server: Server, path: str = "/") -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while True:
         if server.process.poll() is not None:
             raise RuntimeError(f"gunicorn exited with {server.process.returncode}:\n{server.log()}")
         try:
-            with urllib.request.urlopen(f"{server.url}/", timeout=5) as response:  # noqa: S310
+            with urllib.request.urlopen(f"{server.url}{path}", timeout=5) as response:  # noqa: S310
                 if response.status == 200:
                     return
         except (urllib.error.URLError, OSError):
@@ -188,8 +191,9 @@ def wait_until_ready(server: Server) -> None:
 
 
 @contextlib.contextmanager
-def running_server(env: dict[str, str], log_dir: Path, workers: int = 1) -> Iterator[Server]:
-    server = start_server(env, log_dir, workers=workers)
+def running_server(env: dict[str, str], log_dir: Path, **options: Any) -> Iterator[Server]:
+    """:func:`start_server`, stopped on the way out whatever happens."""
+    server = start_server(env, log_dir, **options)
     try:
         yield server
     finally:
@@ -209,14 +213,14 @@ def database_kind() -> str:
 
 
 @contextlib.contextmanager
-def e2e_database(tmp_dir: Path) -> Iterator[str]:
-    """Create the servers' database; yield its URL; drop it afterwards."""
+def server_database(tmp_dir: Path, suffix: str = "e2e") -> Iterator[str]:
+    """Create the servers' database beside ``DATABASE_URL``'s; yield its URL; drop it after."""
     url = os.environ.get("DATABASE_URL") or ""
     if database_kind() == "sqlite3" or not url:
-        yield f"sqlite:///{tmp_dir / 'e2e.sqlite3'}"
+        yield f"sqlite:///{tmp_dir / f'{suffix}.sqlite3'}"
         return
     config = dj_database_url.parse(url)
-    name = f"{config['NAME']}_e2e"
+    name = f"{config['NAME']}_{suffix}"
     parts = urlsplit(url)
     e2e_url = urlunsplit(parts._replace(path=f"/{name}"))
     kind = database_kind()
