@@ -2,24 +2,37 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# Editable installs in compat mode: a plain .pth entry, and no setuptools warning about it.
+PIP_INSTALL = $(BIN)/pip install --quiet --config-settings editable_mode=compat
 
-.PHONY: test
+.PHONY: test suites
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.test-installed: setup.py | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+$(VENV)/.test-installed: setup.py example_project/requirements.txt | $(BIN)/python
+	$(PIP_INSTALL) -e '.[test]' -r example_project/requirements.txt
 	touch $@
 
-# The whole suite with auth.User, then again with a UUID-keyed, email-login user model;
-# coverage of the runs together is checked at the end.
-# In between: the django-axes lockout tests, under the README's axes configuration.
 test: $(VENV)/.test-installed
-	$(BIN)/pytest --cov --cov-report= --cov-fail-under=0 $(PYTEST_ARGS)
-	$(BIN)/pytest --cov --cov-append --cov-report= --cov-fail-under=0 --ds=tests.settings_axes tests/test_axes.py tests/test_contrib_axes.py $(PYTEST_ARGS)
-	$(BIN)/pytest --cov --cov-append --cov-report=term --ds=tests.settings_custom_user -m "not e2e" $(PYTEST_ARGS)
+	@$(MAKE) --no-print-directory suites
+
+# The one list of test suites, each run going on when another fails; then one total
+# and the coverage of the library's runs together. The CI matrix calls it with
+# COVERAGE=no and its own PYTEST_ARGS in virtualenvs it has installed itself.
+REPORTS ?= .test-reports
+COVERAGE ?= yes
+PYTEST = $(BIN)/pytest -p no:cacheprovider $(if $(filter yes,$(COVERAGE)),--cov --cov-append --cov-report=,--no-cov)
+RUNS := auth-user axes custom-user example
+suites:
+	@rm -rf $(REPORTS) .coverage && mkdir -p $(REPORTS)
+	-$(PYTEST) --junit-xml=$(REPORTS)/auth-user.xml $(PYTEST_ARGS)
+	-$(PYTEST) --junit-xml=$(REPORTS)/axes.xml --ds=tests.settings_axes tests/test_contrib_axes.py $(PYTEST_ARGS)
+	-$(PYTEST) --junit-xml=$(REPORTS)/custom-user.xml --ds=tests.settings_custom_user $(PYTEST_ARGS)
+	-$(BIN)/pytest -p no:cacheprovider --no-cov --junit-xml=$(REPORTS)/example.xml example_project/tests $(PYTEST_ARGS)
+	@status=0; $(BIN)/python .ci/summary.py $(REPORTS) $(RUNS) || status=1; \
+	$(if $(filter yes,$(COVERAGE)),$(BIN)/coverage report || status=1;) exit $$status
 
 # ---- make demo: the example project under gunicorn on http://127.0.0.1:8000 ----
 # Serves with DEBUG on and development defaults; DATABASE_URL, SECRET_KEY and
@@ -45,9 +58,9 @@ NOX_ARGS ?=
 
 .PHONY: ci-tools matrix
 
-$(CI_VENV)/.installed: ci/requirements-tools.txt
+$(CI_VENV)/.installed: .ci/requirements-tools.txt
 	$(PYTHON) -m venv $(CI_VENV)
-	$(CI_VENV)/bin/pip install --quiet -r ci/requirements-tools.txt
+	$(CI_VENV)/bin/pip install --quiet -r .ci/requirements-tools.txt
 	touch $@
 
 ci-tools: $(CI_VENV)/.installed

@@ -1,23 +1,24 @@
 """The CI matrix and checks: ``nox`` runs them all, ``nox -l`` lists them.
 
-Matrix cells are named ``<django>-<database>`` (``dj52-postgres``, ...). Each
-runs ``make test`` in its own virtualenv, so the test suites are listed in one
-place, the Makefile; only the Django version, the Python and ``DATABASE_URL``
-change from cell to cell. A cell is skipped, never failed, when its Python or
-its database server is not on this machine.
+Matrix cells are named ``tests-<django>-<database>`` (``tests-dj52-postgres``,
+...). Each installs the app with its ``test`` extra and the example project's
+requirements under the cell's Django, then runs ``make suites``: the Makefile
+stays the one list of test suites. A cell skips, never fails, when its Python
+or its database server is not on this machine; that is found out when the cell
+runs, so that listing the sessions probes nothing.
 
 Environment knobs: ``TOKENAPI_TEST_POSTGRES`` and ``TOKENAPI_TEST_MARIADB``
 (server URLs without a database name), ``TOKENAPI_TEST_DB_PREFIX`` (database
-names are ``<prefix>_<cell>``, so cells and checkouts can share a server).
+names are ``<prefix>_<session>``, so sessions and checkouts can share a server).
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import shlex
 import shutil
 import socket
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -25,170 +26,129 @@ from urllib.parse import urlsplit
 
 import nox
 
-nox.needs_version = ">=2025.10.16"  # download_python
+nox.needs_version = ">=2025.10.16"
 nox.options.default_venv_backend = "uv"
 nox.options.download_python = "never"  # the matrix uses the machine's interpreters
+nox.options.error_on_missing_interpreters = False  # a missing Python skips its cells
 os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")
 
-ROOT = Path(__file__).parent
-LINT_PATHS = ["tokenapi", "tests", "example_project", "benchmarks", "ci", "noxfile.py"]
+LINT_PATHS = ["tokenapi", "tests", "example_project", "benchmarks", "robustness", ".ci"]
+LINT_PATHS += ["noxfile.py"]
+# Editable installs as the Makefile makes them: a .pth entry, no setuptools warning.
+EDITABLE = ["--config-settings", "editable_mode=compat", "-e"]
 
-# Django series -> (requirement, version prefix, Pythons to try in order).
+# Django series -> (requirement, Python).
 DJANGO = {
-    "dj42": ("Django>=4.2,<4.3", "4.2.", ("3.11",)),
-    "dj52": ("Django>=5.2,<5.3", "5.2.", ("3.11",)),
-    "dj6": ("Django>=6.0,<7", "6.", ("3.13", "3.12")),
+    "dj42": ("Django>=4.2,<4.3", "3.11"),
+    "dj52": ("Django>=5.2,<5.3", "3.11"),
+    "dj6": ("Django>=6.0,<7", "3.13"),
 }
-# The end-to-end tests (real gunicorn servers) run in this series' server cells only.
-E2E_DJANGO = "dj52"
+# The series whose cells also run the end-to-end servers and the longer property runs.
+NEWEST_LTS = "dj52"
 SERVERS = {
     "postgres": os.environ.get("TOKENAPI_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432"),
     "mariadb": os.environ.get("TOKENAPI_TEST_MARIADB", "mysql://root@127.0.0.1:3306"),
 }
 DATABASES = ["sqlite", *SERVERS]
+# make test is the dj52-sqlite cell (with coverage); CI runs it first, so not twice.
+nox.options.sessions = [
+    *(f"tests-{dj}-{db}" for dj in DJANGO for db in DATABASES if (dj, db) != ("dj52", "sqlite")),
+    *(f"properties-{db}" for db in SERVERS),
+    "lint",
+    "package",
+]
 
 
-def _pyenv(*args: str) -> str:
-    command = ["pyenv", *args]
-    return subprocess.run(command, capture_output=True, text=True, check=False).stdout  # noqa: S603
-
-
-def _expose_pyenv_interpreters() -> None:
-    """Let ``python3.X`` find every pyenv-installed Python, not only the selected one."""
-    if not shutil.which("pyenv"):
-        return
-    selected = os.environ.get("PYENV_VERSION") or _pyenv("version-name").strip()
-    installed = _pyenv("versions", "--bare", "--skip-aliases", "--skip-envs").split()
-    versions = [version for version in selected.split(":") if version]
-    os.environ["PYENV_VERSION"] = ":".join(dict.fromkeys([*versions, *installed]))
-
-
-def _has_python(version: str) -> bool:
-    if sys.version_info[:2] == tuple(map(int, version.split("."))):
-        return True
-    try:
-        found = subprocess.run(  # noqa: S603 (our own constant versions)
-            [f"python{version}", "-c", ""], capture_output=True, check=False, timeout=30
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return found.returncode == 0
-
-
-def _answers(url: str) -> bool:
-    parts = urlsplit(url)
-    try:
-        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 0), 3):
-            return True
-    except OSError:
-        return False
-
-
-def _database_url(cell: str, database: str) -> str:
+def database_url(session: nox.Session, database: str) -> str:
+    """The database URL of the session; skip the session if the server does not answer."""
     if database == "sqlite":
         return ""  # the test settings then use SQLite in memory
+    parts = urlsplit(SERVERS[database])
+    try:
+        socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 0), 3).close()
+    except OSError:
+        session.skip(f"{database} does not answer on {parts.hostname}:{parts.port}")
     prefix = os.environ.get("TOKENAPI_TEST_DB_PREFIX", "tok")
-    return f"{SERVERS[database].rstrip('/')}/{prefix}_{cell.replace('-', '_')}"
+    name = session.name.replace("-", "_")
+    return f"{SERVERS[database].rstrip('/')}/{prefix}_{name}"
 
 
-def _run_cell(session: nox.Session, cell: str, django: str, database: str) -> None:
-    requirement, series, _ = DJANGO[django]
-    venv = session.virtualenv.location
+def install(session: nox.Session, django: str) -> None:
     constraints = Path(session.create_tmp()) / "constraints.txt"
-    constraints.write_text(requirement + "\n")
-    _install_as_make_would(session, venv, constraints)
-    session.run(  # an extra of the Makefile's install could have pulled in another Django
-        "python",
-        "-c",
-        "import sys, django; print('Django', django.__version__);"
-        "sys.exit(not django.__version__.startswith(sys.argv[1]))",
-        series,
-    )
+    constraints.write_text(DJANGO[django][0] + "\n")
+    requirements = ["-r", "example_project/requirements.txt", "-c", str(constraints)]
+    session.install(*EDITABLE, ".[test]", *requirements)
+
+
+def run_suites(session: nox.Session, django: str, database: str) -> None:
+    url = database_url(session, database)
+    install(session, django)
     # Coverage is measured once, by make test itself; the cells check behaviour.
-    args = ["--no-cov", "-p", "no:cacheprovider"]
-    if django != E2E_DJANGO or database == "sqlite":
-        # Real servers are slow to start; the in-process suites cover every Django,
-        # and make test has already run them on SQLite with the newest Django LTS.
-        args += ["-m", "not e2e"]
-    pytest_args = shlex.join([*args, *session.posargs])
-    env = {"DATABASE_URL": _database_url(cell, database)}
+    pytest_args = ["--create-db", *session.posargs]
+    if django != NEWEST_LTS or database == "sqlite":
+        # Real servers are slow to start: once per database, with the newest LTS.
+        pytest_args += ["-m", "not e2e"]
     session.run(
         "make",
         "--no-print-directory",
-        f"VENV={venv}",
-        "test",
-        f"PYTEST_ARGS={pytest_args}",
+        "suites",
+        f"VENV={session.virtualenv.location}",
+        "COVERAGE=no",
+        f"REPORTS=.nox/reports/{session.name}",
+        f"PYTEST_ARGS={shlex.join(pytest_args)}",
         external=True,
-        env=env,
+        env={"DATABASE_URL": url},
     )
 
 
-def _install_as_make_would(session: nox.Session, venv: str, constraints: Path) -> None:
-    """Run the Makefile's install recipe for this venv, with uv for pip and the cell's Django.
+def define(name: str, python: str, tags: list[str], doc: str, run: Callable[..., None]) -> None:
+    """Register a generated session: nox names sessions after their functions."""
 
-    The recipe stays the one list of what the tests need; uv installs it
-    about three times faster than pip, which counts over nine cells.
-    """
-    recipe = session.run(
-        "make",
-        "--dry-run",
-        "--silent",  # no "is up to date" line when a reused venv has it all
-        "--no-print-directory",
-        f"VENV={venv}",
-        f"{venv}/.test-installed",
-        external=True,
-        silent=True,
-    )
-    for line in str(recipe).splitlines():
-        command, *args = shlex.split(line) or [""]
-        if command == f"{venv}/bin/pip" and args[:1] == ["install"]:
-            session.install(*args[1:], "-c", str(constraints))
-        elif command:
-            session.run("sh", "-c", line, external=True)
+    def session_function(session: nox.Session) -> None:
+        run(session)
+
+    session_function.__doc__ = doc
+    nox.session(name=name, python=python, tags=tags)(session_function)
 
 
-def _cell_session(
-    cell: str, django: str, database: str, skip_reason: str | None
-) -> Callable[[nox.Session], None]:
-    def cell_session(session: nox.Session) -> None:
-        if skip_reason:
-            session.skip(skip_reason)
-        _run_cell(session, cell, django, database)
-
-    cell_session.__doc__ = f"The test suites on {database} with {DJANGO[django][0]}."
-    return cell_session
-
-
-def _server_down(database: str) -> str | None:
-    if database not in SERVERS or _answers(SERVERS[database]):
-        return None
-    parts = urlsplit(SERVERS[database])
-    return f"{database} does not answer on {parts.hostname}:{parts.port}"
-
-
-# Skips are decided here, before nox builds a virtualenv for nothing.
-_expose_pyenv_interpreters()
-_servers_down = {database: _server_down(database) for database in DATABASES}
-for _django, (_, _, _pythons) in DJANGO.items():
-    _python = next((v for v in _pythons if _has_python(v)), None)
-    _no_python = None if _python else f"no Python {' or '.join(_pythons)} on this machine"
+for _django, (_requirement, _python) in DJANGO.items():
     for _database in DATABASES:
-        _cell = f"{_django}-{_database}"
-        _skip_reason = _no_python or _servers_down[_database]
-        nox.session(
-            name=_cell,
-            python=False if _skip_reason else _python,
-            tags=["matrix", _django, _database],
-        )(_cell_session(_cell, _django, _database, _skip_reason))
+        define(
+            f"tests-{_django}-{_database}",
+            _python,
+            ["matrix", _django, _database],
+            f"The test suites with {_requirement} on {_database}.",
+            functools.partial(run_suites, django=_django, database=_database),
+        )
+
+
+def run_properties(session: nox.Session, database: str) -> None:
+    url = database_url(session, database)
+    install(session, NEWEST_LTS)
+    env = {"DATABASE_URL": url, "HYPOTHESIS_PROFILE": "ci"}
+    for settings in ("tests.settings", "tests.settings_custom_user"):
+        report = f".nox/reports/{session.name}/{settings}.xml"
+        pytest = ["pytest", "-p", "no:cacheprovider", "--no-cov", "--create-db"]
+        pytest += [f"--ds={settings}", f"--junit-xml={report}", "tests/test_properties.py"]
+        session.run(*pytest, env=env)
+
+
+for _database in SERVERS:
+    define(
+        f"properties-{_database}",
+        DJANGO[NEWEST_LTS][1],
+        ["properties", _database],
+        f"The property-based tests with more examples on {_database}, both user models.",
+        functools.partial(run_properties, database=_database),
+    )
 
 
 @nox.session(python=None, tags=["checks"])
 def lint(session: nox.Session) -> None:
     """ruff (lint and format check) and mypy --strict with django-stubs on tokenapi/."""
-    session.install("-r", "ci/requirements-lint.txt", "-e", ".[test]")
-    paths = [path for path in LINT_PATHS if (ROOT / path).exists()]
-    session.run("ruff", "check", *paths)
-    session.run("ruff", "format", "--check", *paths)
+    session.install("-r", ".ci/requirements-lint.txt", *EDITABLE, ".[test]")
+    session.run("ruff", "check", *LINT_PATHS)
+    session.run("ruff", "format", "--check", *LINT_PATHS)
     session.run("mypy")  # configured in pyproject.toml: strict, files = tokenapi
 
 
@@ -206,32 +166,26 @@ ROOT_URLCONF = "tokenapi.urls"
 
 @nox.session(python=None, tags=["checks"])
 def package(session: nox.Session) -> None:
-    """Build the sdist and wheel, check them, and use the wheel in a fresh virtualenv."""
-    session.install("-r", "ci/requirements-package.txt")
+    """Build the sdist and wheel, check them, and use the wheel alone in a fresh virtualenv."""
+    session.install("-r", ".ci/requirements-package.txt")
     tmp = Path(session.create_tmp()).resolve()
-    dist = tmp / "dist"
+    dist, smoke = tmp / "dist", tmp / "smoke"
     shutil.rmtree(dist, ignore_errors=True)
+    shutil.rmtree(smoke, ignore_errors=True)
     session.run("python", "-m", "build", "-q", "--installer", "uv", "--outdir", str(dist), ".")
     session.run("twine", "check", "--strict", *map(str, sorted(dist.iterdir())))
-    session.run("python", "ci/check_dist.py", str(dist))
-
-    # The wheel alone, away from the source tree, must import and pass Django's checks.
-    smoke = tmp / "smoke"
-    shutil.rmtree(smoke, ignore_errors=True)
+    session.run("python", ".ci/check_dist.py", str(dist))
+    # Away from the source tree, the wheel must import from site-packages and pass the checks.
     smoke.mkdir()
     (smoke / "smoke_settings.py").write_text(SMOKE_SETTINGS)
-    wheel = next(dist.glob("*.whl"))
     python = str(smoke / "venv" / "bin" / "python")
     session.run("uv", "venv", "--quiet", "-p", sys.executable, str(smoke / "venv"))
-    session.run("uv", "pip", "install", "--quiet", "--python", python, str(wheel))
+    session.run(
+        "uv", "pip", "install", "--quiet", "--python", python, str(next(dist.glob("*.whl")))
+    )
     with session.chdir(smoke):
-        session.run(
-            python,
-            "-c",
-            "import tokenapi, sys; print(tokenapi.__file__);"
-            "sys.exit('site-packages' not in tokenapi.__file__)",
-            external=True,
-        )
+        code = "import tokenapi, sys; sys.exit('site-packages' not in tokenapi.__file__)"
+        session.run(python, "-c", code, external=True)
         session.run(
             str(smoke / "venv" / "bin" / "django-admin"),
             "check",

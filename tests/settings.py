@@ -8,14 +8,6 @@ from pathlib import Path
 
 import dj_database_url
 
-try:
-    import MySQLdb  # noqa: F401
-except ImportError:  # PyMySQL stands in: mysqlclient needs C headers to build.
-    import pymysql
-
-    pymysql.version_info = (2, 2, 1, "final", 0)  # what Django's MySQL backend asks of mysqlclient
-    pymysql.install_as_MySQLdb()
-
 SECRET_KEY = "tests-only-not-secret"
 DEBUG = False
 USE_TZ = True
@@ -27,6 +19,13 @@ DATABASES = {
     "default": dj_database_url.parse(os.environ.get("DATABASE_URL") or "sqlite://:memory:")
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
+    try:
+        import MySQLdb  # noqa: F401
+    except ImportError:  # PyMySQL stands in: mysqlclient needs C headers to build.
+        import pymysql
+
+        pymysql.version_info = (2, 2, 1, "final", 0)  # what Django's MySQL backend asks for
+        pymysql.install_as_MySQLdb()
     DATABASES["default"].setdefault("OPTIONS", {})["charset"] = "utf8mb4"
     DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
 

@@ -1,6 +1,6 @@
 """Check the built sdist and wheel: the whole package, its type marker, and no tests.
 
-Usage: ``python ci/check_dist.py DIST_DIR`` (one ``.tar.gz`` and one ``.whl`` in it).
+Usage: ``python .ci/check_dist.py DIST_DIR`` (one ``.tar.gz`` and one ``.whl`` in it).
 """
 
 from __future__ import annotations
