@@ -7,6 +7,7 @@ class share: one query for the user by primary key, one HMAC for the token.
 from __future__ import annotations
 
 import functools
+import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -20,6 +21,7 @@ from django.db import connections, models
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils.module_loading import import_string
+from django.views.decorators.debug import sensitive_variables
 
 from tokenapi.tokens import TokenGenerator, token_generator
 
@@ -41,6 +43,7 @@ class TokenBackend(ModelBackend):
 
     token_generator: TokenGenerator = token_generator
 
+    @sensitive_variables()  # the token, in this frame and below
     def authenticate(  # type: ignore[override]
         self,
         request: HttpRequest | None = None,
@@ -63,6 +66,7 @@ class TokenBackend(ModelBackend):
             return None
         return user if self._is_valid(user, token) else None
 
+    @sensitive_variables()
     async def aauthenticate(  # type: ignore[override]
         self,
         request: HttpRequest | None = None,
@@ -143,8 +147,14 @@ def get_user_id_parser() -> Callable[[object], Any]:
             _INT64_RANGE[1] if high is None else high,
         )
 
+    # Only text, whole numbers and the key's own type name a user: a float, a Decimal
+    # or bytes would be cast (5.5 to user 5) or mean something else on each database.
+    accepted: tuple[type, ...] = (int, str)
+    if isinstance(target, models.UUIDField):
+        accepted += (uuid.UUID,)
+
     def parse_user_id(value: object) -> Any:
-        if value is None or isinstance(value, bool):
+        if isinstance(value, bool) or not isinstance(value, accepted):
             return None
         try:
             pk = pk_field.to_python(value)

@@ -17,7 +17,16 @@ from django.dispatch import receiver
 DEFAULT_TIMEOUT_DAYS = 7
 # 2.x's TOKEN_TIMEOUT_DAYS = 0: a token lives until the end of the (local) day of issue.
 UNTIL_END_OF_DAY = 0
-SETTINGS = frozenset({"TOKEN_TIMEOUT_DAYS", "TOKENAPI_TIMEOUT", "TOKENAPI_ACCEPT_LEGACY_TOKENS"})
+# A century: longer lifetimes are mistakes, and expiry dates past year 9999 cannot be written.
+MAX_TIMEOUT = 36525 * 86400
+SETTINGS = frozenset(
+    {
+        "TOKEN_TIMEOUT_DAYS",
+        "TOKENAPI_TIMEOUT",
+        "TOKENAPI_ACCEPT_LEGACY_TOKENS",
+        "TOKENAPI_QUERY_STRING_CREDENTIALS",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -27,13 +36,18 @@ class Settings:
     timeout: int | None
     """Token lifetime in whole seconds; ``None``: until the end of the day of issue."""
 
+    timeout_days: int | None
+    """``TOKEN_TIMEOUT_DAYS`` when it sets the lifetime, ``None`` under ``TOKENAPI_TIMEOUT``.
+
+    Legacy tokens carry a day, not a time: under a lifetime in days they live
+    as in 2.x, under one in seconds only while their whole day is within it.
+    """
+
     accept_legacy_tokens: bool
     """Whether tokens minted by django-tokenapi 2.x still verify."""
 
-    @property
-    def timeout_days(self) -> int:
-        """The lifetime in whole days, the granularity of legacy tokens."""
-        return 0 if self.timeout is None else self.timeout // 86400
+    query_string_credentials: bool
+    """Whether ``user`` and ``token`` are read from the query string too."""
 
 
 def _as_seconds(name: str, value: Any, unit: int) -> int:
@@ -48,8 +62,8 @@ def _as_seconds(name: str, value: Any, unit: int) -> int:
         )
     if not seconds >= 1:  # also rejects NaN
         raise ImproperlyConfigured(f"{name} must be at least one second, got {value!r}.")
-    if seconds == float("inf"):
-        raise ImproperlyConfigured(f"{name} must be finite.")
+    if not seconds <= MAX_TIMEOUT:
+        raise ImproperlyConfigured(f"{name} must be at most 100 years, got {value!r}.")
     return int(seconds)
 
 
@@ -67,19 +81,33 @@ def read_timeout() -> int | None:
     return _as_seconds("TOKEN_TIMEOUT_DAYS", days, unit=86400)
 
 
+def _read_flag(name: str) -> bool:
+    value = getattr(django_settings, name, True)
+    if not isinstance(value, bool):
+        raise ImproperlyConfigured(f"{name} must be True or False, not {value!r}.")
+    return value
+
+
 def read_accept_legacy_tokens() -> bool:
     """``TOKENAPI_ACCEPT_LEGACY_TOKENS``, default ``True`` so that upgrades log nobody out."""
-    accept_legacy = getattr(django_settings, "TOKENAPI_ACCEPT_LEGACY_TOKENS", True)
-    if not isinstance(accept_legacy, bool):
-        raise ImproperlyConfigured(
-            f"TOKENAPI_ACCEPT_LEGACY_TOKENS must be True or False, not {accept_legacy!r}."
-        )
-    return accept_legacy
+    return _read_flag("TOKENAPI_ACCEPT_LEGACY_TOKENS")
+
+
+def read_query_string_credentials() -> bool:
+    """``TOKENAPI_QUERY_STRING_CREDENTIALS``, default ``True`` as in 2.x."""
+    return _read_flag("TOKENAPI_QUERY_STRING_CREDENTIALS")
 
 
 def load() -> Settings:
     """Read and validate the settings; raise ``ImproperlyConfigured`` if invalid."""
-    return Settings(timeout=read_timeout(), accept_legacy_tokens=read_accept_legacy_tokens())
+    timeout = read_timeout()
+    in_days = getattr(django_settings, "TOKENAPI_TIMEOUT", None) is None
+    return Settings(
+        timeout=timeout,
+        timeout_days=(0 if timeout is None else timeout // 86400) if in_days else None,
+        accept_legacy_tokens=read_accept_legacy_tokens(),
+        query_string_credentials=read_query_string_credentials(),
+    )
 
 
 _cached: Settings | None = None

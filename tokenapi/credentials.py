@@ -9,25 +9,44 @@ from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import json
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import HttpRequest
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.http import HttpRequest, QueryDict
 from django.http.multipartparser import MultiPartParserError
 
-from tokenapi import errors
+from tokenapi import conf, errors
 from tokenapi.errors import RequestError
 
 # What reading request.POST or request.body raises on a body that cannot be read.
-BODY_ERRORS = (MultiPartParserError, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
+BODY_ERRORS = (
+    BadRequest,
+    MultiPartParserError,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+FORM = "application/x-www-form-urlencoded"
+SECRET_FIELDS = ("password", "token")
+UTF_8 = codecs.lookup("utf-8").name
 
 
-def parse_credentials(request: HttpRequest) -> tuple[str, str] | None:
+def parse_credentials(
+    request: HttpRequest, *, other_schemes_are_errors: bool = True
+) -> tuple[str, str] | None:
     """Return the request's ``(user id, token)``, or ``None`` if it has none.
 
     Raise :class:`RequestError` for a malformed body, ``Authorization`` header
-    or JSON credentials.
+    or JSON credentials. ``other_schemes_are_errors=False`` lets an
+    ``Authorization`` header of another scheme pass as no credentials, even
+    without a space (``null``, ``Bearer``), as DRF's own classes do.
     """
     user, token = _from_parameters(request)
     if user and token:
@@ -40,6 +59,8 @@ def parse_credentials(request: HttpRequest) -> tuple[str, str] | None:
                 return user, token
     header = request.META.get("HTTP_AUTHORIZATION")
     if header:
+        if not other_schemes_are_errors and header.partition(" ")[0].lower() != "basic":
+            return None
         user, token = parse_basic_authorization(header)
         if user and token:
             return user, token
@@ -85,10 +106,7 @@ def _from_parameters(request: HttpRequest) -> tuple[str | None, str | None]:
     # Django parses a form body for POST only: for GET and HEAD, request.POST is
     # always empty, and building it would cost more than the rest of this module.
     if request.method not in ("GET", "HEAD"):
-        try:
-            post = request.POST
-        except BODY_ERRORS:
-            raise RequestError(errors.MALFORMED_BODY) from None
+        post = read_form(request)
         user = post.get("user")
         token = post.get("token")
     if (user is None or token is None) and _has_query(request):
@@ -101,7 +119,38 @@ def _from_parameters(request: HttpRequest) -> tuple[str | None, str | None]:
     return user, token
 
 
+def read_form(request: HttpRequest) -> QueryDict:
+    """Return ``request.POST``; raise :class:`RequestError` if the body cannot be read.
+
+    A URL-encoded form in another charset than UTF-8 (old Android and Java
+    clients send ISO-8859-1) is decoded in its own charset; Django 5 refuses
+    those, and Django 4.2 fails on a charset it does not know.
+    """
+    charset = None
+    if request.content_type == FORM and request.content_params:
+        charset = request.content_params.get("charset")
+    try:
+        if charset is not None and request.method == "POST":
+            try:
+                encoding = codecs.lookup(charset).name
+            except LookupError:
+                raise RequestError(errors.MALFORMED_BODY) from None
+            if encoding != UTF_8:
+                request.POST = QueryDict(request.body, encoding=encoding)
+        form = request.POST
+    except BODY_ERRORS:
+        raise RequestError(errors.MALFORMED_BODY) from None
+    # Error reports show POST fields: not these (sensitive_post_parameters, added to).
+    hidden = getattr(request, "sensitive_post_parameters", ())
+    if hidden != "__ALL__":
+        added = [field for field in SECRET_FIELDS if field not in hidden]
+        request.sensitive_post_parameters = [*hidden, *added]  # type: ignore[attr-defined]
+    return form
+
+
 def _has_query(request: HttpRequest) -> bool:
+    if not conf.get().query_string_credentials:
+        return False
     # WSGIRequest and ASGIRequest build request.GET from QUERY_STRING on first
     # use: without one it is empty, and parsing nothing costs a third of a Basic
     # request's credential reading. A GET already built or set is always read.

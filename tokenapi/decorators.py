@@ -7,18 +7,42 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from asgiref.sync import iscoroutinefunction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.debug import sensitive_variables
 
 from tokenapi import errors
 from tokenapi.backends import aauthenticate_token, authenticate_token
 from tokenapi.credentials import require_credentials
-from tokenapi.errors import RequestError
+from tokenapi.errors import ApiError, RequestError
 from tokenapi.http import error_response
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., Any])
+
+
+@sensitive_variables()  # the token and everything derived from it, in this frame and below
+def authenticate_request(request: HttpRequest, refused: ApiError) -> AbstractBaseUser:
+    """Return the user of the request's credentials.
+
+    Raise :class:`RequestError`: malformed or missing credentials, or
+    ``refused`` for a pair that does not authenticate.
+    """
+    user = authenticate_token(request, *require_credentials(request))
+    if user is None:
+        raise RequestError(refused)
+    return user
+
+
+@sensitive_variables()
+async def aauthenticate_request(request: HttpRequest, refused: ApiError) -> AbstractBaseUser:
+    """Async :func:`authenticate_request`."""
+    user = await aauthenticate_token(request, *require_credentials(request))
+    if user is None:
+        raise RequestError(refused)
+    return user
 
 
 def token_required(view_func: ViewFunc) -> ViewFunc:
@@ -28,21 +52,20 @@ def token_required(view_func: ViewFunc) -> ViewFunc:
     header or body, 403 for a pair that does not authenticate. Works on sync
     and ``async def`` views, and on class-based views through
     ``method_decorator(token_required, name="dispatch")``. The view is
-    CSRF-exempt: it does not use the session.
+    CSRF-exempt: it does not use the session. Every response varies on
+    ``Authorization``, so that no cache serves one caller's answer to another.
     """
     if iscoroutinefunction(view_func):
 
         @wraps(view_func)
         async def _async_view_wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            # No credential is kept in this frame: error reports show its locals.
             try:
-                credentials = require_credentials(request)
+                user = await aauthenticate_request(request, errors.VIEW_PAIR_REFUSED)
             except RequestError as exc:
-                return error_response(exc.error)
-            user = await aauthenticate_token(request, *credentials)
-            if user is None:
-                return error_response(errors.VIEW_PAIR_REFUSED)
+                return _vary(error_response(exc.error))
             _set_user(request, user)
-            return await view_func(request, *args, **kwargs)
+            return _vary(await view_func(request, *args, **kwargs))
 
         # Django 4.2's csrf_exempt wraps in a sync function, which would make the
         # view look synchronous; the attribute is all the CSRF middleware reads.
@@ -52,17 +75,22 @@ def token_required(view_func: ViewFunc) -> ViewFunc:
     @wraps(view_func)
     def _view_wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         try:
-            credentials = require_credentials(request)
+            user = authenticate_request(request, errors.VIEW_PAIR_REFUSED)
         except RequestError as exc:
-            return error_response(exc.error)
-        user = authenticate_token(request, *credentials)
-        if user is None:
-            return error_response(errors.VIEW_PAIR_REFUSED)
+            return _vary(error_response(exc.error))
         _set_user(request, user)
-        return view_func(request, *args, **kwargs)
+        return _vary(view_func(request, *args, **kwargs))
 
     _view_wrapper.csrf_exempt = True  # type: ignore[attr-defined]
     return _view_wrapper  # type: ignore[return-value]
+
+
+def _vary(response: HttpResponseBase) -> HttpResponseBase:
+    if response.has_header("Vary"):
+        patch_vary_headers(response, ("Authorization",))
+    else:
+        response["Vary"] = "Authorization"
+    return response
 
 
 def _set_user(request: HttpRequest, user: AbstractBaseUser) -> None:

@@ -104,6 +104,10 @@ class TokenGenerator:
         """Tell whether ``token`` is a valid, unexpired token of ``user``."""
         if user is None or not isinstance(token, str) or not token.isascii():
             return False
+        if not user.password:
+            # Users made without set_password() share the empty hash: a deleted
+            # user's token would sign for the next such user given the same pk.
+            return False
         timestamp_b36, _, mac = token.partition("-")
         if not _is_base36(timestamp_b36):
             return False
@@ -182,10 +186,7 @@ class TokenGenerator:
     # django-tokenapi 2.x tokens ------------------------------------------------
 
     def _check_legacy_token(self, user: AbstractBaseUser, token: str, day: int) -> bool:
-        # 2.x counted local calendar days and allowed an age equal to the limit;
-        # unlike 2.x, a token dated in the future is refused.
-        today = (datetime.date.fromtimestamp(self._now() + EPOCH) - LEGACY_EPOCH).days
-        if not 0 <= today - day <= conf.get().timeout_days:
+        if not self._legacy_day_is_live(day):
             return False
         value = f"{user.pk}{user.password}{day}"
         for key in self._secrets():
@@ -193,6 +194,23 @@ class TokenGenerator:
             if constant_time_compare(f"{int_to_base36(day)}-{mac.hexdigest()[::2]}", token):
                 return True
         return False
+
+    def _legacy_day_is_live(self, day: int) -> bool:
+        # 2.x counted local calendar days; unlike 2.x, a token dated in the future is refused.
+        now = self._now() + EPOCH
+        today = (datetime.date.fromtimestamp(now) - LEGACY_EPOCH).days
+        if not 0 <= today - day <= conf.MAX_TIMEOUT // 86400:  # keeps the dates below in range
+            return False
+        settings = conf.get()
+        if settings.timeout_days is not None:
+            # A lifetime in days: as in 2.x, an age equal to the limit still passes.
+            return today - day <= settings.timeout_days
+        # A lifetime in seconds: the token was issued at some time of its day, so only
+        # the day's first second proves it young enough.
+        issue_day = LEGACY_EPOCH + datetime.timedelta(days=day)
+        start_of_day = datetime.datetime.combine(issue_day, datetime.time()).timestamp()
+        assert settings.timeout is not None  # TOKENAPI_TIMEOUT is always a number of seconds
+        return now - start_of_day <= settings.timeout
 
 
 token_generator = TokenGenerator()

@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import authenticate, get_user_model
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
 from tokenapi import errors
 from tokenapi.backends import authenticate_token, get_token_backend, is_storable_text
-from tokenapi.credentials import BODY_ERRORS, is_json, json_object_or_none, require_credentials
+from tokenapi.credentials import is_json, json_object_or_none, read_form
+from tokenapi.decorators import authenticate_request
 from tokenapi.errors import ApiError, RequestError
 from tokenapi.http import JsonResponse, error_response
 
@@ -23,34 +25,32 @@ if TYPE_CHECKING:
 View = Callable[..., HttpResponse]
 
 
-def _allow_methods(methods: tuple[str, ...], error: ApiError) -> Callable[[View], View]:
-    """Answer any other method with ``error`` (a 405) and an ``Allow`` header."""
+def _token_endpoint(methods: tuple[str, ...], method_error: ApiError) -> Callable[[View], View]:
+    """Make ``view`` a token endpoint: CSRF-exempt, never cached, answering in JSON.
+
+    Another method gets ``method_error`` (a 405) with ``Allow``; a
+    :class:`RequestError` raised by the view is answered with its error. Every
+    response says ``Cache-Control: no-store``: it carries or checks a token.
+    """
 
     def decorator(view: View) -> View:
+        @csrf_exempt
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def endpoint(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method not in methods:
-                response = error_response(error)
+                response = error_response(method_error)
                 response["Allow"] = ", ".join(methods)
-                return response
-            return view(request, *args, **kwargs)
+            else:
+                try:
+                    response = view(request, *args, **kwargs)
+                except RequestError as exc:
+                    response = error_response(exc.error)
+            add_never_cache_headers(response)
+            return response
 
-        return wrapper
+        return endpoint
 
     return decorator
-
-
-def _answer_request_errors(view: View) -> View:
-    """Answer a :class:`RequestError` raised while serving the request with its error."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except RequestError as exc:
-            return error_response(exc.error)
-
-    return wrapper
 
 
 def _token_response(user: AbstractBaseUser) -> HttpResponse:
@@ -59,6 +59,7 @@ def _token_response(user: AbstractBaseUser) -> HttpResponse:
     return JsonResponse({"token": token, "user": user.pk, "expires": expires})
 
 
+@sensitive_variables()
 def read_login(request: HttpRequest) -> tuple[str, str]:
     """Return the ``username`` and ``password`` of a login, from a form or a JSON object.
 
@@ -66,39 +67,32 @@ def read_login(request: HttpRequest) -> tuple[str, str]:
     Raise :class:`RequestError` for an unreadable body, values that are not
     text, or a missing field.
     """
+    fields: dict[str, Any] | None
     if is_json(request):
         fields = json_object_or_none(request)
         if fields is None:
             raise RequestError(errors.MALFORMED_JSON)
     else:
-        try:
-            fields = request.POST.dict()
-        except BODY_ERRORS:
-            raise RequestError(errors.MALFORMED_BODY) from None
+        fields = read_form(request).dict()
     username = fields.get("username")
     if username is None:
         username = fields.get(get_user_model().USERNAME_FIELD)
-    password = fields.get("password")
-    for value in (username, password):
-        # NUL: PostgreSQL cannot even compare it, Django's login form refuses it too.
-        if value is not None and (not isinstance(value, str) or not is_storable_text(value)):
-            raise RequestError(errors.MALFORMED_LOGIN)
+    username, password = _login_text(username), _login_text(fields.get("password"))
     if not (username and password):
         raise RequestError(errors.MISSING_LOGIN)
     return username, password
 
 
-def _authenticated_user(request: HttpRequest) -> AbstractBaseUser:
-    user = authenticate_token(request, *require_credentials(request))
-    if user is None:
-        raise RequestError(errors.ENDPOINT_PAIR_REFUSED)
-    return user
+def _login_text(value: object) -> str | None:
+    # NUL: PostgreSQL cannot even compare it, Django's login form refuses it too.
+    if value is not None and (not isinstance(value, str) or not is_storable_text(value)):
+        raise RequestError(errors.MALFORMED_LOGIN)
+    return value
 
 
-@csrf_exempt
 @sensitive_post_parameters("password")
-@_allow_methods(("POST",), errors.POST_REQUIRED)
-@_answer_request_errors
+@_token_endpoint(("POST",), errors.POST_REQUIRED)
+@sensitive_variables()  # the password, in this frame and below
 def token_new(request: HttpRequest) -> HttpResponse:
     """Log in with ``username`` and ``password`` (form fields or JSON) for a new token."""
     username, password = read_login(request)
@@ -109,8 +103,8 @@ def token_new(request: HttpRequest) -> HttpResponse:
     return _token_response(user)
 
 
-@csrf_exempt
-@_allow_methods(("GET", "HEAD", "POST"), errors.GET_OR_POST_REQUIRED)
+@_token_endpoint(("GET", "HEAD", "POST"), errors.GET_OR_POST_REQUIRED)
+@sensitive_variables()
 def token_check(request: HttpRequest, token: str, user: str) -> HttpResponse:
     """Check the token and user given in the URL (the 2.x route)."""
     if authenticate_token(request, user, token) is None:
@@ -122,18 +116,14 @@ def token_check(request: HttpRequest, token: str, user: str) -> HttpResponse:
 token = token_check
 
 
-@csrf_exempt
-@_allow_methods(("POST",), errors.POST_REQUIRED)
-@_answer_request_errors
+@_token_endpoint(("POST",), errors.POST_REQUIRED)
 def token_verify(request: HttpRequest) -> HttpResponse:
     """Check a user + token pair sent like any API call, keeping the token out of URLs."""
-    _authenticated_user(request)
+    authenticate_request(request, errors.ENDPOINT_PAIR_REFUSED)
     return JsonResponse({})
 
 
-@csrf_exempt
-@_allow_methods(("POST",), errors.POST_REQUIRED)
-@_answer_request_errors
+@_token_endpoint(("POST",), errors.POST_REQUIRED)
 def token_refresh(request: HttpRequest) -> HttpResponse:
     """Trade a valid user + token pair for a new token with a new lifetime."""
-    return _token_response(_authenticated_user(request))
+    return _token_response(authenticate_request(request, errors.ENDPOINT_PAIR_REFUSED))

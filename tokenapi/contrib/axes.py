@@ -1,4 +1,4 @@
-"""django-axes: lockouts answered in JSON, failed token checks counted against their user.
+"""django-axes: lockouts answered in JSON, and one failure counter per person.
 
 Settings (extra ``axes``)::
 
@@ -6,8 +6,12 @@ Settings (extra ``axes``)::
     AXES_USERNAME_CALLABLE = "tokenapi.contrib.axes.get_username"
 
 Failed token checks already reach axes: the backend sends ``user_login_failed``
-with the request. These two make the answer an API answer and give axes the
-user's login name, so lockouts by user name count them too.
+with the request. These two make the answer an API answer and name what a
+lockout by user name counts: a password login counts under the user's stored
+login, however the database's collation lets it be spelled (``ALICE``,
+``alice ``, ``alicé`` on MariaDB); a failed token check counts under the user
+id, apart from password logins, so that junk tokens sent for someone's id
+cannot lock them out of logging in.
 """
 
 from __future__ import annotations
@@ -18,15 +22,16 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
+from django.views.decorators.debug import sensitive_variables
 
-from tokenapi.backends import MASKED_TOKEN, get_user_id_parser
+from tokenapi.backends import MASKED_TOKEN, get_user_id_parser, is_storable_text
 from tokenapi.http import JsonError
 
 # The credentials key django.contrib.auth.authenticate() callers use for the login name.
 USERNAME_KEY = "username"
 AXES_DEFAULT_STATUS = 429  # axes' own default for AXES_HTTP_RESPONSE_CODE
-# Marks the name failures for an id of nobody are counted under (see _login_name).
-UNKNOWN_USER_PREFIX = "#"
+# Marks the names failed token checks are counted under: "#<user id>", never a login.
+TOKEN_CHECK_PREFIX = "#"  # noqa: S105 (a marker, not a password)
 
 
 def lockout_response(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -48,35 +53,36 @@ def lockout_response(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpRes
     return response
 
 
+@sensitive_variables()  # the credentials of a login hold its password
 def get_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
-    """``AXES_USERNAME_CALLABLE``: the login name a failure or a login attempt is about.
+    """``AXES_USERNAME_CALLABLE``: the name a failure or a login attempt counts under.
 
-    For a failed token check, the login name of the user the id names (one
-    query, on failures only): a lockout by user name then counts wrong tokens
-    and wrong passwords together. Elsewhere, what axes itself would read.
+    For a failed token check, ``#`` and the user id as its key spells it (no
+    query, the same for an id of nobody: a lockout reveals no ids). For a
+    login, the user's stored login when the database finds one for the name
+    given (one query), else the name as given.
     """
     if credentials is None:
         # As axes without credentials: the login form's field.
-        return request.POST.get(USERNAME_KEY)
-    if credentials.get("token") == MASKED_TOKEN and "pk" in credentials:
-        return _login_name(credentials["pk"])
-    username_field = get_user_model().USERNAME_FIELD
-    username = credentials.get(USERNAME_KEY, credentials.get(username_field))
-    return None if username is None else str(username)
+        username = request.POST.get(USERNAME_KEY)
+    elif credentials.get("token") == MASKED_TOKEN and "pk" in credentials:
+        pk = get_user_id_parser()(credentials["pk"])
+        return None if pk is None else f"{TOKEN_CHECK_PREFIX}{pk}"
+    else:
+        username_field = get_user_model().USERNAME_FIELD
+        username = credentials.get(USERNAME_KEY, credentials.get(username_field))
+    return None if username is None else _stored_login(str(username))
 
 
-def _login_name(user_id: object) -> str | None:
-    pk = get_user_id_parser()(user_id)
-    if pk is None:  # an id no user can have: nothing to count against
-        return None
+def _stored_login(username: str) -> str:
+    # The database decides who a name means: on MariaDB's default collations "ALICE"
+    # and "alice " log in as alice, and must count against her, not afresh.
+    if not is_storable_text(username):
+        return username
     user_model = get_user_model()
     login = (
-        user_model._default_manager.filter(pk=pk)
+        user_model._default_manager.filter(**{user_model.USERNAME_FIELD: username})
         .values_list(user_model.USERNAME_FIELD, flat=True)
         .first()
     )
-    if login is None:
-        # Counted all the same, as axes counts wrong passwords for unknown
-        # logins: a lockout that came only for real users would tell which ids exist.
-        return f"{UNKNOWN_USER_PREFIX}{pk}"
-    return str(login)
+    return username if login is None else str(login)
