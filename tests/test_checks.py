@@ -9,66 +9,80 @@ from django.core import checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
+from tokenapi.backends import TokenBackend
 from tokenapi.checks import check_backend, check_settings
 
-
-def ids(messages: list[checks.CheckMessage]) -> list[str]:
-    return [message.id for message in messages]
-
-
-def test_configured_project_passes() -> None:
-    assert check_backend(None) == []
-    assert check_settings(None) == []
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MISSING_BACKEND = (
+    "tokenapi.E001",
+    "tokenapi.backends.TokenBackend is missing from AUTHENTICATION_BACKENDS.",
+    "Add 'tokenapi.backends.TokenBackend' after Django's ModelBackend.",
+)
 
 
-def test_token_timeout_days_zero_is_valid_as_in_2x(settings: Any) -> None:
-    settings.TOKEN_TIMEOUT_DAYS = 0
-    assert check_settings(None) == []
-
-
-def test_missing_backend_is_an_error(settings: Any) -> None:
-    settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
-    messages = check_backend(None)
-    assert ids(messages) == ["tokenapi.E001"]
-    assert messages[0].level == checks.ERROR
-    assert "tokenapi.backends.TokenBackend" in messages[0].msg
-
-
-def test_subclass_of_the_backend_counts(settings: Any) -> None:
-    settings.AUTHENTICATION_BACKENDS = ["tests.test_backends.CustomTokenBackend"]
-    assert check_backend(None) == []
-
-
-def test_unimportable_backends_do_not_crash_the_check(settings: Any) -> None:
-    settings.AUTHENTICATION_BACKENDS = ["no.such.Backend", "tokenapi.tokens.token_generator"]
-    assert ids(check_backend(None)) == ["tokenapi.E001"]
+class OwnTokenBackend(TokenBackend):
+    pass
 
 
 @pytest.mark.parametrize(
-    ("name", "value", "check_id"),
+    ("backends", "expected"),
     [
-        ("TOKENAPI_TIMEOUT", "forever", "tokenapi.E002"),
-        ("TOKEN_TIMEOUT_DAYS", -1, "tokenapi.E002"),
-        ("TOKENAPI_ACCEPT_LEGACY_TOKENS", "no", "tokenapi.E003"),
+        pytest.param([MODEL_BACKEND, "tokenapi.backends.TokenBackend"], [], id="configured"),
+        pytest.param(["no.such.Backend", "tests.test_checks.OwnTokenBackend"], [], id="subclass"),
+        pytest.param([MODEL_BACKEND], [MISSING_BACKEND], id="model-backend-only"),
+        pytest.param(["no.such.Backend"], [MISSING_BACKEND], id="unimportable"),
+        pytest.param(["tokenapi.tokens.token_generator"], [MISSING_BACKEND], id="not-a-class"),
+        pytest.param(["tokenapi.tokens.TokenGenerator"], [MISSING_BACKEND], id="another-class"),
+        pytest.param([], [MISSING_BACKEND], id="none"),
     ],
 )
-def test_invalid_settings_are_errors(
-    settings: Any, name: str, value: object, check_id: str
+def test_check_backend(settings: Any, backends: list[str], expected: list[tuple[str, ...]]) -> None:
+    settings.AUTHENTICATION_BACKENDS = backends
+    messages = check_backend(None)
+    assert [(message.id, message.msg, message.hint) for message in messages] == expected
+    assert all(message.level == checks.ERROR for message in messages)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        pytest.param({}, [], id="configured"),
+        pytest.param({"TOKEN_TIMEOUT_DAYS": 0}, [], id="days-zero-as-in-2x"),
+        pytest.param(
+            {"TOKEN_TIMEOUT_DAYS": -1},
+            [("tokenapi.E002", "TOKEN_TIMEOUT_DAYS must be at least one second, got -1.")],
+            id="timeout",
+        ),
+        pytest.param(
+            {"TOKENAPI_ACCEPT_LEGACY_TOKENS": "no"},
+            [("tokenapi.E003", "TOKENAPI_ACCEPT_LEGACY_TOKENS must be True or False, not 'no'.")],
+            id="accept-legacy-tokens",
+        ),
+        pytest.param(
+            {"TOKENAPI_TIMEOUT": True, "TOKENAPI_ACCEPT_LEGACY_TOKENS": None},
+            [
+                ("tokenapi.E002", "TOKENAPI_TIMEOUT must be a number or a timedelta, not bool."),
+                ("tokenapi.E003", "TOKENAPI_ACCEPT_LEGACY_TOKENS must be True or False, not None."),
+            ],
+            id="both",
+        ),
+    ],
+)
+def test_check_settings(
+    settings: Any, overrides: dict[str, object], expected: list[tuple[str, str]]
 ) -> None:
-    setattr(settings, name, value)
+    for name, value in overrides.items():
+        setattr(settings, name, value)
     messages = check_settings(None)
-    assert ids(messages) == [check_id]
-    assert name in messages[0].msg
-
-
-def test_both_invalid_settings_are_reported(settings: Any) -> None:
-    settings.TOKENAPI_TIMEOUT = 0
-    settings.TOKENAPI_ACCEPT_LEGACY_TOKENS = None
-    assert ids(check_settings(None)) == ["tokenapi.E002", "tokenapi.E003"]
+    assert [(message.id, message.msg) for message in messages] == expected
+    assert all(message.level == checks.ERROR for message in messages)
 
 
 def test_checks_are_registered(settings: Any) -> None:
     call_command("check")  # passes as configured
-    settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
-    with pytest.raises(SystemCheckError, match=r"tokenapi\.E001"):
+    settings.AUTHENTICATION_BACKENDS = [MODEL_BACKEND]
+    settings.TOKENAPI_TIMEOUT = 0
+    with pytest.raises(SystemCheckError) as info:
         call_command("check")
+    assert "tokenapi.E001" in str(info.value)
+    assert "tokenapi.E002" in str(info.value)

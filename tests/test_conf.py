@@ -1,4 +1,4 @@
-"""tokenapi.conf: defaults, validation, reloading under override_settings."""
+"""tokenapi.conf: defaults, validation, reloading when the settings change."""
 
 from __future__ import annotations
 
@@ -8,97 +8,109 @@ from typing import Any
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
-from django.test import override_settings
 
 from tokenapi import conf
+
+DAY = 86400
 
 
 def test_defaults(settings: Any) -> None:
     for name in ("TOKENAPI_TIMEOUT", "TOKEN_TIMEOUT_DAYS", "TOKENAPI_ACCEPT_LEGACY_TOKENS"):
         if hasattr(settings, name):
             delattr(settings, name)
-    values = conf.get()
-    assert values.timeout == 7 * 86400
-    assert values.timeout_days == 7
-    assert values.accept_legacy_tokens is True
+    assert conf.get() == conf.Settings(timeout=7 * DAY, accept_legacy_tokens=True)
+    assert conf.get().timeout_days == 7
 
 
 @pytest.mark.parametrize(
-    ("name", "value", "seconds"),
+    ("overrides", "seconds", "days"),
     [
-        ("TOKENAPI_TIMEOUT", 60, 60),
-        ("TOKENAPI_TIMEOUT", 60.9, 60),
-        ("TOKENAPI_TIMEOUT", datetime.timedelta(minutes=2), 120),
-        ("TOKEN_TIMEOUT_DAYS", 2, 2 * 86400),
-        ("TOKEN_TIMEOUT_DAYS", 0.5, 43200),
-        ("TOKEN_TIMEOUT_DAYS", datetime.timedelta(days=3), 3 * 86400),
+        pytest.param({"TOKENAPI_TIMEOUT": 60}, 60, 0, id="seconds"),
+        pytest.param({"TOKENAPI_TIMEOUT": 1}, 1, 0, id="one-second"),
+        pytest.param({"TOKENAPI_TIMEOUT": 1.9}, 1, 0, id="fraction-rounds-down"),
+        pytest.param({"TOKENAPI_TIMEOUT": 2 * DAY - 1}, 2 * DAY - 1, 1, id="days-round-down"),
+        pytest.param({"TOKENAPI_TIMEOUT": datetime.timedelta(minutes=2)}, 120, 0, id="timedelta"),
+        pytest.param({"TOKEN_TIMEOUT_DAYS": 2}, 2 * DAY, 2, id="days"),
+        pytest.param({"TOKEN_TIMEOUT_DAYS": 0.5}, DAY // 2, 0, id="half-day"),
+        pytest.param(
+            {"TOKEN_TIMEOUT_DAYS": datetime.timedelta(days=3)}, 3 * DAY, 3, id="days-timedelta"
+        ),
+        # 2.x's TOKEN_TIMEOUT_DAYS = 0: until the end of the day of issue.
+        pytest.param({"TOKEN_TIMEOUT_DAYS": 0}, None, 0, id="days-zero"),
+        pytest.param({"TOKENAPI_TIMEOUT": 90, "TOKEN_TIMEOUT_DAYS": 3}, 90, 0, id="seconds-win"),
+        pytest.param(
+            {"TOKENAPI_TIMEOUT": None, "TOKEN_TIMEOUT_DAYS": 3}, 3 * DAY, 3, id="seconds-none"
+        ),
     ],
 )
-def test_timeout_values(settings: Any, name: str, value: object, seconds: int) -> None:
-    setattr(settings, name, value)
-    assert conf.get().timeout == seconds
+def test_timeout(
+    settings: Any, overrides: dict[str, object], seconds: int | None, days: int
+) -> None:
+    for name, value in overrides.items():
+        setattr(settings, name, value)
+    assert (conf.get().timeout, conf.get().timeout_days) == (seconds, days)
 
 
-def test_tokenapi_timeout_none_falls_back_to_days(settings: Any) -> None:
-    settings.TOKENAPI_TIMEOUT = None
-    settings.TOKEN_TIMEOUT_DAYS = 3
-    assert conf.get().timeout == 3 * 86400
+@pytest.mark.parametrize("value", [True, False])
+def test_accept_legacy_tokens(settings: Any, value: bool) -> None:
+    settings.TOKENAPI_ACCEPT_LEGACY_TOKENS = value
+    assert conf.get().accept_legacy_tokens is value
 
 
-def test_timeout_days_rounds_down() -> None:
-    assert conf.Settings(timeout=86400 * 2 - 1, accept_legacy_tokens=True).timeout_days == 1
-    assert conf.Settings(timeout=3600, accept_legacy_tokens=True).timeout_days == 0
+NOT_A_NUMBER = "must be a number or a timedelta, not"
+TOO_SHORT = "must be at least one second, got"
 
 
 @pytest.mark.parametrize(
-    ("name", "value", "message"),
+    ("name", "value", "reason"),
     [
-        ("TOKENAPI_TIMEOUT", "3600", "must be a number or a timedelta, not str"),
-        ("TOKENAPI_TIMEOUT", True, "must be a number or a timedelta, not bool"),
-        ("TOKENAPI_TIMEOUT", 0, "must be at least one second"),
-        ("TOKENAPI_TIMEOUT", -5, "must be at least one second"),
-        ("TOKENAPI_TIMEOUT", 0.5, "must be at least one second"),
-        ("TOKENAPI_TIMEOUT", float("nan"), "must be at least one second"),
-        ("TOKENAPI_TIMEOUT", float("inf"), "must be finite"),
-        ("TOKENAPI_TIMEOUT", datetime.timedelta(0), "must be at least one second"),
-        ("TOKEN_TIMEOUT_DAYS", "7", "must be a number or a timedelta, not str"),
-        ("TOKEN_TIMEOUT_DAYS", None, "must be a number or a timedelta, not NoneType"),
-        ("TOKEN_TIMEOUT_DAYS", -1, "must be at least one second"),
-        ("TOKENAPI_ACCEPT_LEGACY_TOKENS", "yes", "must be True or False"),
-        ("TOKENAPI_ACCEPT_LEGACY_TOKENS", 1, "must be True or False"),
+        ("TOKENAPI_TIMEOUT", "60", f"{NOT_A_NUMBER} str."),
+        ("TOKENAPI_TIMEOUT", True, f"{NOT_A_NUMBER} bool."),
+        ("TOKENAPI_TIMEOUT", 0, f"{TOO_SHORT} 0."),
+        ("TOKENAPI_TIMEOUT", 0.99, f"{TOO_SHORT} 0.99."),
+        ("TOKENAPI_TIMEOUT", -5, f"{TOO_SHORT} -5."),
+        ("TOKENAPI_TIMEOUT", float("nan"), f"{TOO_SHORT} nan."),
+        ("TOKENAPI_TIMEOUT", float("inf"), "must be finite."),
+        ("TOKENAPI_TIMEOUT", datetime.timedelta(0), f"{TOO_SHORT} datetime.timedelta(0)."),
+        ("TOKEN_TIMEOUT_DAYS", "7", f"{NOT_A_NUMBER} str."),
+        ("TOKEN_TIMEOUT_DAYS", None, f"{NOT_A_NUMBER} NoneType."),
+        ("TOKEN_TIMEOUT_DAYS", False, f"{NOT_A_NUMBER} bool."),  # == 0, yet not "until midnight"
+        ("TOKEN_TIMEOUT_DAYS", -1, f"{TOO_SHORT} -1."),
+        ("TOKENAPI_ACCEPT_LEGACY_TOKENS", 0, "must be True or False, not 0."),
+        ("TOKENAPI_ACCEPT_LEGACY_TOKENS", 1, "must be True or False, not 1."),
+        ("TOKENAPI_ACCEPT_LEGACY_TOKENS", "yes", "must be True or False, not 'yes'."),
+        ("TOKENAPI_ACCEPT_LEGACY_TOKENS", None, "must be True or False, not None."),
+    ],
+    ids=[
+        "str",
+        "bool",
+        "zero",
+        "under-a-second",
+        "negative",
+        "nan",
+        "inf",
+        "zero-timedelta",
+        "days-str",
+        "days-none",
+        "days-false",
+        "days-negative",
+        "legacy-zero",
+        "legacy-one",
+        "legacy-str",
+        "legacy-none",
     ],
 )
-def test_invalid_values(settings: Any, name: str, value: object, message: str) -> None:
+def test_invalid_values_are_refused_with_their_reason(
+    settings: Any, name: str, value: object, reason: str
+) -> None:
     setattr(settings, name, value)
-    with pytest.raises(ImproperlyConfigured, match=name) as info:
+    with pytest.raises(ImproperlyConfigured) as info:
         conf.load()
-    assert message in str(info.value)
-
-
-def test_values_reload_when_settings_change() -> None:
-    with override_settings(TOKENAPI_TIMEOUT=10):
-        assert conf.get().timeout == 10
-        with override_settings(TOKENAPI_ACCEPT_LEGACY_TOKENS=False):
-            assert conf.get().accept_legacy_tokens is False
-        assert conf.get().accept_legacy_tokens is True
-    assert conf.get().timeout == 7 * 86400
-
-
-def test_values_are_cached_until_settings_change(settings: Any) -> None:
-    first = conf.get()
-    assert conf.get() is first
-    settings.TOKEN_TIMEOUT_DAYS = 1
-    assert conf.get() is not first
-
-
-def test_unrelated_setting_keeps_the_cache(settings: Any) -> None:
-    first = conf.get()
-    settings.USE_I18N = not settings.USE_I18N
-    assert conf.get() is first
+    assert str(info.value) == f"{name} {reason}"
 
 
 @pytest.mark.parametrize(
-    ("setting", "dropped"),
+    ("setting", "read_again"),
     [
         ("TOKEN_TIMEOUT_DAYS", True),
         ("TOKENAPI_TIMEOUT", True),
@@ -107,7 +119,10 @@ def test_unrelated_setting_keeps_the_cache(settings: Any) -> None:
         ("AUTHENTICATION_BACKENDS", False),
     ],
 )
-def test_only_the_apps_own_settings_drop_its_cache(setting: str, dropped: bool) -> None:
-    conf.get()
+def test_settings_are_read_once_and_again_when_the_apps_own_change(
+    setting: str, read_again: bool
+) -> None:
+    first = conf.get()
+    assert conf.get() is first
     setting_changed.send(sender=None, setting=setting, value=None, enter=True)
-    assert (conf._cached is None) is dropped
+    assert (conf.get() is not first) is read_again
