@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 from typing import Any
 
 import pytest
@@ -9,14 +10,36 @@ from django.core import checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
+from tokenapi import checks as tokenapi_checks
 from tokenapi.backends import TokenBackend
-from tokenapi.checks import check_backend, check_settings
+from tokenapi.checks import (
+    check_backend,
+    check_old_distribution,
+    check_query_string_credentials,
+    check_settings,
+)
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+TOKEN_BACKEND = "tokenapi.backends.TokenBackend"
+OWN_BACKEND = "tests.test_checks.OwnTokenBackend"
 MISSING_BACKEND = (
+    checks.ERROR,
     "tokenapi.E001",
     "tokenapi.backends.TokenBackend is missing from AUTHENTICATION_BACKENDS.",
     "Add 'tokenapi.backends.TokenBackend' after Django's ModelBackend.",
+)
+NO_PASSWORDS = (
+    checks.WARNING,
+    "tokenapi.W003",
+    "No backend in AUTHENTICATION_BACKENDS checks passwords: new.json can log nobody in.",
+    "Add 'django.contrib.auth.backends.ModelBackend' before the TokenBackend.",
+)
+SHADOWED = (
+    checks.WARNING,
+    "tokenapi.W002",
+    f"{OWN_BACKEND} is listed after {TOKEN_BACKEND}, which checks every token first: its own "
+    "checks are never used.",
+    f"Remove {TOKEN_BACKEND!r} from AUTHENTICATION_BACKENDS.",
 )
 
 
@@ -24,23 +47,113 @@ class OwnTokenBackend(TokenBackend):
     pass
 
 
+class PasswordBackend:
+    def authenticate(self, request: object, username: str, password: str) -> None:
+        return None
+
+
+class AnyCredentialsBackend:
+    def authenticate(self, request: object, **credentials: object) -> None:
+        return None
+
+
+class RemoteUserLikeBackend:
+    def authenticate(self, request: object, remote_user: str) -> None:
+        return None
+
+
+class NoAuthenticateBackend:
+    authenticate = None
+
+
+class AxesLikeBackend(PasswordBackend):
+    """Where django-axes' backend lives: it takes a password only to refuse lockouts."""
+
+
+AxesLikeBackend.__module__ = "axes.backends"
+
+
 @pytest.mark.parametrize(
     ("backends", "expected"),
     [
-        pytest.param([MODEL_BACKEND, "tokenapi.backends.TokenBackend"], [], id="configured"),
-        pytest.param(["no.such.Backend", "tests.test_checks.OwnTokenBackend"], [], id="subclass"),
+        pytest.param([MODEL_BACKEND, TOKEN_BACKEND], [], id="configured"),
+        pytest.param([MODEL_BACKEND, "no.such.Backend", OWN_BACKEND], [], id="subclass"),
+        pytest.param([MODEL_BACKEND, OWN_BACKEND, TOKEN_BACKEND], [], id="subclass-first"),
+        pytest.param([MODEL_BACKEND, TOKEN_BACKEND, OWN_BACKEND], [SHADOWED], id="shadowed"),
+        pytest.param(
+            [MODEL_BACKEND, TOKEN_BACKEND, TOKEN_BACKEND], [], id="the-same-backend-twice"
+        ),
         pytest.param([MODEL_BACKEND], [MISSING_BACKEND], id="model-backend-only"),
-        pytest.param(["no.such.Backend"], [MISSING_BACKEND], id="unimportable"),
-        pytest.param(["tokenapi.tokens.token_generator"], [MISSING_BACKEND], id="not-a-class"),
-        pytest.param(["tokenapi.tokens.TokenGenerator"], [MISSING_BACKEND], id="another-class"),
-        pytest.param([], [MISSING_BACKEND], id="none"),
+        pytest.param(["no.such.Backend"], [MISSING_BACKEND, NO_PASSWORDS], id="unimportable"),
+        pytest.param(
+            ["tokenapi.tokens.token_generator"], [MISSING_BACKEND, NO_PASSWORDS], id="not-a-class"
+        ),
+        pytest.param(
+            ["tokenapi.tokens.TokenGenerator"], [MISSING_BACKEND, NO_PASSWORDS], id="another-class"
+        ),
+        pytest.param([], [MISSING_BACKEND, NO_PASSWORDS], id="none"),
+        pytest.param([TOKEN_BACKEND], [NO_PASSWORDS], id="token-backend-alone"),
+        pytest.param(
+            [f"{__name__}.AxesLikeBackend", TOKEN_BACKEND], [NO_PASSWORDS], id="axes-alone"
+        ),
+        pytest.param(
+            [f"{__name__}.RemoteUserLikeBackend", TOKEN_BACKEND], [NO_PASSWORDS], id="no-password"
+        ),
+        pytest.param(
+            [f"{__name__}.NoAuthenticateBackend", TOKEN_BACKEND], [NO_PASSWORDS], id="no-method"
+        ),
+        pytest.param([f"{__name__}.PasswordBackend", TOKEN_BACKEND], [], id="takes-a-password"),
+        pytest.param([f"{__name__}.AnyCredentialsBackend", TOKEN_BACKEND], [], id="takes-any"),
     ],
 )
 def test_check_backend(settings: Any, backends: list[str], expected: list[tuple[str, ...]]) -> None:
     settings.AUTHENTICATION_BACKENDS = backends
     messages = check_backend(None)
-    assert [(message.id, message.msg, message.hint) for message in messages] == expected
-    assert all(message.level == checks.ERROR for message in messages)
+    assert [(m.level, m.id, m.msg, m.hint) for m in messages] == expected
+
+
+def test_check_old_distribution(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert check_old_distribution(None) == []
+    installed = {"django-tokenapi"}
+
+    def distribution(name: str) -> object:
+        if name not in installed:
+            raise importlib.metadata.PackageNotFoundError(name)
+        return object()
+
+    monkeypatch.setattr(tokenapi_checks.importlib.metadata, "distribution", distribution)
+    [message] = check_old_distribution(None)
+    assert (message.level, message.id) == (checks.WARNING, "tokenapi.W004")
+    assert message.msg == (
+        "django-tokenapi is installed beside django-tokenapi3; both ship the 'tokenapi' "
+        "package, so uninstalling django-tokenapi later deletes this one's files."
+    )
+    assert message.hint == (
+        "pip uninstall django-tokenapi, then pip install --force-reinstall django-tokenapi3."
+    )
+    installed.add("django-tokenapi2")
+    assert [m.msg.split()[0] for m in check_old_distribution(None)] == [
+        "django-tokenapi",
+        "django-tokenapi2",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [(True, ["tokenapi.W001"]), (False, []), ("junk", [])]
+)
+def test_check_query_string_credentials(settings: Any, value: object, expected: list[str]) -> None:
+    settings.TOKENAPI_QUERY_STRING_CREDENTIALS = value
+    messages = check_query_string_credentials(None)
+    assert [m.id for m in messages] == expected
+    assert all(m.level == checks.WARNING for m in messages)
+    assert all(m.msg.startswith("TOKENAPI_QUERY_STRING_CREDENTIALS is True: ") for m in messages)
+
+
+def test_the_query_string_warning_is_a_deployment_check(settings: Any) -> None:
+    call_command("check")  # not without --deploy
+    with pytest.raises(SystemCheckError) as info:
+        call_command("check", "--deploy", "--fail-level", "WARNING", "--tag", "security")
+    assert "tokenapi.W001" in str(info.value)
 
 
 @pytest.mark.parametrize(
@@ -57,6 +170,11 @@ def test_check_backend(settings: Any, backends: list[str], expected: list[tuple[
             {"TOKENAPI_ACCEPT_LEGACY_TOKENS": "no"},
             [("tokenapi.E003", "TOKENAPI_ACCEPT_LEGACY_TOKENS must be True or False, not 'no'.")],
             id="accept-legacy-tokens",
+        ),
+        pytest.param(
+            {"TOKENAPI_QUERY_STRING_CREDENTIALS": 1},
+            [("tokenapi.E004", "TOKENAPI_QUERY_STRING_CREDENTIALS must be True or False, not 1.")],
+            id="query-string-credentials",
         ),
         pytest.param(
             {"TOKENAPI_TIMEOUT": True, "TOKENAPI_ACCEPT_LEGACY_TOKENS": None},

@@ -15,21 +15,27 @@ DAY = 86400
 
 
 def test_defaults(settings: Any) -> None:
-    for name in ("TOKENAPI_TIMEOUT", "TOKEN_TIMEOUT_DAYS", "TOKENAPI_ACCEPT_LEGACY_TOKENS"):
+    for name in conf.SETTINGS:
         if hasattr(settings, name):
             delattr(settings, name)
-    assert conf.get() == conf.Settings(timeout=7 * DAY, accept_legacy_tokens=True)
-    assert conf.get().timeout_days == 7
+    assert conf.get() == conf.Settings(
+        timeout=7 * DAY, timeout_days=7, accept_legacy_tokens=True, query_string_credentials=True
+    )
 
 
+# timeout_days is None under TOKENAPI_TIMEOUT: legacy tokens then follow the seconds.
 @pytest.mark.parametrize(
     ("overrides", "seconds", "days"),
     [
-        pytest.param({"TOKENAPI_TIMEOUT": 60}, 60, 0, id="seconds"),
-        pytest.param({"TOKENAPI_TIMEOUT": 1}, 1, 0, id="one-second"),
-        pytest.param({"TOKENAPI_TIMEOUT": 1.9}, 1, 0, id="fraction-rounds-down"),
-        pytest.param({"TOKENAPI_TIMEOUT": 2 * DAY - 1}, 2 * DAY - 1, 1, id="days-round-down"),
-        pytest.param({"TOKENAPI_TIMEOUT": datetime.timedelta(minutes=2)}, 120, 0, id="timedelta"),
+        pytest.param({"TOKENAPI_TIMEOUT": 60}, 60, None, id="seconds"),
+        pytest.param({"TOKENAPI_TIMEOUT": 1}, 1, None, id="one-second"),
+        pytest.param({"TOKENAPI_TIMEOUT": 1.9}, 1, None, id="fraction-rounds-down"),
+        pytest.param({"TOKENAPI_TIMEOUT": 2 * DAY - 1}, 2 * DAY - 1, None, id="under-two-days"),
+        pytest.param(
+            {"TOKENAPI_TIMEOUT": datetime.timedelta(minutes=2)}, 120, None, id="timedelta"
+        ),
+        pytest.param({"TOKENAPI_TIMEOUT": conf.MAX_TIMEOUT}, conf.MAX_TIMEOUT, None, id="century"),
+        pytest.param({"TOKEN_TIMEOUT_DAYS": 36525}, 36525 * DAY, 36525, id="century-in-days"),
         pytest.param({"TOKEN_TIMEOUT_DAYS": 2}, 2 * DAY, 2, id="days"),
         pytest.param({"TOKEN_TIMEOUT_DAYS": 0.5}, DAY // 2, 0, id="half-day"),
         pytest.param(
@@ -37,14 +43,14 @@ def test_defaults(settings: Any) -> None:
         ),
         # 2.x's TOKEN_TIMEOUT_DAYS = 0: until the end of the day of issue.
         pytest.param({"TOKEN_TIMEOUT_DAYS": 0}, None, 0, id="days-zero"),
-        pytest.param({"TOKENAPI_TIMEOUT": 90, "TOKEN_TIMEOUT_DAYS": 3}, 90, 0, id="seconds-win"),
+        pytest.param({"TOKENAPI_TIMEOUT": 90, "TOKEN_TIMEOUT_DAYS": 3}, 90, None, id="seconds-win"),
         pytest.param(
             {"TOKENAPI_TIMEOUT": None, "TOKEN_TIMEOUT_DAYS": 3}, 3 * DAY, 3, id="seconds-none"
         ),
     ],
 )
 def test_timeout(
-    settings: Any, overrides: dict[str, object], seconds: int | None, days: int
+    settings: Any, overrides: dict[str, object], seconds: int | None, days: int | None
 ) -> None:
     for name, value in overrides.items():
         setattr(settings, name, value)
@@ -52,13 +58,16 @@ def test_timeout(
 
 
 @pytest.mark.parametrize("value", [True, False])
-def test_accept_legacy_tokens(settings: Any, value: bool) -> None:
+def test_flags(settings: Any, value: bool) -> None:
     settings.TOKENAPI_ACCEPT_LEGACY_TOKENS = value
+    settings.TOKENAPI_QUERY_STRING_CREDENTIALS = not value
     assert conf.get().accept_legacy_tokens is value
+    assert conf.get().query_string_credentials is not value
 
 
 NOT_A_NUMBER = "must be a number or a timedelta, not"
 TOO_SHORT = "must be at least one second, got"
+TOO_LONG = "must be at most 100 years, got"
 
 
 @pytest.mark.parametrize(
@@ -70,16 +79,21 @@ TOO_SHORT = "must be at least one second, got"
         ("TOKENAPI_TIMEOUT", 0.99, f"{TOO_SHORT} 0.99."),
         ("TOKENAPI_TIMEOUT", -5, f"{TOO_SHORT} -5."),
         ("TOKENAPI_TIMEOUT", float("nan"), f"{TOO_SHORT} nan."),
-        ("TOKENAPI_TIMEOUT", float("inf"), "must be finite."),
+        ("TOKENAPI_TIMEOUT", float("inf"), f"{TOO_LONG} inf."),
+        ("TOKENAPI_TIMEOUT", conf.MAX_TIMEOUT + 1, f"{TOO_LONG} {conf.MAX_TIMEOUT + 1}."),
+        ("TOKENAPI_TIMEOUT", 10**12, f"{TOO_LONG} {10**12}."),
+        ("TOKENAPI_TIMEOUT", datetime.timedelta.max, f"{TOO_LONG} {datetime.timedelta.max!r}."),
         ("TOKENAPI_TIMEOUT", datetime.timedelta(0), f"{TOO_SHORT} datetime.timedelta(0)."),
         ("TOKEN_TIMEOUT_DAYS", "7", f"{NOT_A_NUMBER} str."),
         ("TOKEN_TIMEOUT_DAYS", None, f"{NOT_A_NUMBER} NoneType."),
         ("TOKEN_TIMEOUT_DAYS", False, f"{NOT_A_NUMBER} bool."),  # == 0, yet not "until midnight"
         ("TOKEN_TIMEOUT_DAYS", -1, f"{TOO_SHORT} -1."),
+        ("TOKEN_TIMEOUT_DAYS", 10**9, f"{TOO_LONG} {10**9}."),
         ("TOKENAPI_ACCEPT_LEGACY_TOKENS", 0, "must be True or False, not 0."),
         ("TOKENAPI_ACCEPT_LEGACY_TOKENS", 1, "must be True or False, not 1."),
         ("TOKENAPI_ACCEPT_LEGACY_TOKENS", "yes", "must be True or False, not 'yes'."),
         ("TOKENAPI_ACCEPT_LEGACY_TOKENS", None, "must be True or False, not None."),
+        ("TOKENAPI_QUERY_STRING_CREDENTIALS", "no", "must be True or False, not 'no'."),
     ],
     ids=[
         "str",
@@ -89,15 +103,20 @@ TOO_SHORT = "must be at least one second, got"
         "negative",
         "nan",
         "inf",
+        "over-a-century",
+        "10**12",
+        "timedelta-max",
         "zero-timedelta",
         "days-str",
         "days-none",
         "days-false",
         "days-negative",
+        "days-10**9",
         "legacy-zero",
         "legacy-one",
         "legacy-str",
         "legacy-none",
+        "query-string-str",
     ],
 )
 def test_invalid_values_are_refused_with_their_reason(
@@ -115,6 +134,7 @@ def test_invalid_values_are_refused_with_their_reason(
         ("TOKEN_TIMEOUT_DAYS", True),
         ("TOKENAPI_TIMEOUT", True),
         ("TOKENAPI_ACCEPT_LEGACY_TOKENS", True),
+        ("TOKENAPI_QUERY_STRING_CREDENTIALS", True),
         ("SECRET_KEY", False),
         ("AUTHENTICATION_BACKENDS", False),
     ],

@@ -236,9 +236,7 @@ def test_token_timeout_days_zero_means_until_midnight_as_in_2x(
     [
         pytest.param({}, 7, id="default-week"),
         pytest.param({"TOKEN_TIMEOUT_DAYS": 3}, 3, id="token-timeout-days"),
-        pytest.param(
-            {"TOKENAPI_TIMEOUT": datetime.timedelta(days=1, hours=23)}, 1, id="whole-days-only"
-        ),
+        pytest.param({"TOKEN_TIMEOUT_DAYS": 3.5}, 3, id="whole-days-only"),
     ],
 )
 def test_legacy_token_lives_its_lifetime_in_whole_days_inclusive(
@@ -251,6 +249,45 @@ def test_legacy_token_lives_its_lifetime_in_whole_days_inclusive(
     for age, valid in [(0, True), (1, True), (days, True), (days + 1, False), (-1, False)]:
         token = make_legacy_token(user, legacy_day(NOW.date()) - age)
         assert token_generator.check_token(user, token) is valid, age
+
+
+@pytest.mark.parametrize(
+    ("lifetime", "day_age", "valid_until"),
+    [
+        # Issued on NOW's day: only its first second is sure, so it lives an hour from it,
+        # not until 23:59:59 as 2.1.1's day count (0 <= 0) would have it.
+        pytest.param(3600, 0, "01:00:00", id="hour-today"),
+        pytest.param(3600, 1, None, id="hour-yesterday"),
+        pytest.param(47 * 3600, 1, "23:00:00", id="47-hours-yesterday"),
+        pytest.param(47 * 3600, 2, None, id="47-hours-two-days-ago"),
+    ],
+)
+def test_legacy_token_under_a_lifetime_in_seconds_lives_only_what_its_day_proves(
+    user: Any, clock: Any, settings: Any, lifetime: int, day_age: int, valid_until: str | None
+) -> None:
+    settings.TOKENAPI_TIMEOUT = lifetime
+    day = NOW.date() - datetime.timedelta(days=day_age)
+    token = make_legacy_token(user, legacy_day(day))
+    if valid_until is None:
+        assert token_generator.check_token(user, token) is False
+        return
+    last = datetime.datetime.combine(
+        NOW.date(), datetime.time.fromisoformat(valid_until), tzinfo=datetime.timezone.utc
+    )
+    for moment, valid in [(last, True), (last + datetime.timedelta(seconds=1), False)]:
+        clock.move_to(moment)
+        assert token_generator.check_token(user, token) is valid, moment
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_users_without_a_password_hash_have_no_valid_token(user: Any, kind: str) -> None:
+    # Made without set_password(), every such user has the same empty hash: a deleted
+    # user's token would sign for the next one given the same primary key.
+    user.password = ""
+    token = mint(kind, user)
+    assert token_generator.check_token(user, token) is False
+    user.set_unusable_password()  # a random hash per user: tokens work, as for any user
+    assert token_generator.check_token(user, mint(kind, user)) is True
 
 
 # Legacy (2.1.1) tokens ------------------------------------------------------------

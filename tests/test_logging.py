@@ -1,0 +1,94 @@
+"""tokenapi.logging: tokens never reach a log through a path or a query string."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+
+from tests.helpers import make_legacy_token
+from tokenapi.logging import MASK, RedactTokens, redact
+from tokenapi.tokens import token_generator
+
+CURRENT = "t9xk2a-" + "Ab_-" * 10 + "xyz"  # the shape of a token: base36 time, 43 characters
+LEGACY = "8zk-0123456789abcdef0123"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (f"GET /token/{CURRENT}/7.json HTTP/1.1", f"GET /token/{MASK}/7.json HTTP/1.1"),
+        (f"/token/{LEGACY}/7.json", f"/token/{MASK}/7.json"),
+        (f"/token/{CURRENT.replace('-', '%2D', 1)}/7.json", f"/token/{MASK}/7.json"),
+        ("/api/notes/?user=7&token=whatever&x=1", f"/api/notes/?user=7&token={MASK}&x=1"),
+        ("/api/?TOKEN=abc;user=1", f"/api/?TOKEN={MASK};user=1"),
+        ("/api/?token=", f"/api/?token={MASK}"),
+        ("Authorization: Basic NzpzZWNyZXQ=", f"Authorization: Basic {MASK}"),
+        # Nothing else changes.
+        ("/api/notes/5.json?page=2&tokens=3", "/api/notes/5.json?page=2&tokens=3"),
+        ("/token/new.json", "/token/new.json"),
+        (f"/x/{CURRENT}extra/", f"/x/{CURRENT}extra/"),  # not a token: longer
+        ("/user/token-of-the-day/", "/user/token-of-the-day/"),
+    ],
+    ids=[
+        "path",
+        "legacy-path",
+        "encoded-dash",
+        "query",
+        "query-upper-semicolon",
+        "query-empty",
+        "basic",
+        "other-parameters",
+        "new-json",
+        "longer-than-a-token",
+        "a-slug",
+    ],
+)
+def test_redact(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+def test_redact_masks_real_tokens_of_both_formats(user: Any) -> None:
+    for token in (token_generator.make_token(user), make_legacy_token(user)):
+        assert redact(f"/token/{token}/{user.pk}.json") == f"/token/{MASK}/{user.pk}.json"
+
+
+def record(msg: str, args: Any) -> logging.LogRecord:
+    return logging.LogRecord("django.server", logging.INFO, __file__, 1, msg, args, None)
+
+
+class Atoms(dict):  # type: ignore[type-arg]
+    """Like gunicorn's access-log atoms: a dict that answers missing keys."""
+
+    def __missing__(self, key: str) -> str:
+        return "-"
+
+
+@pytest.mark.parametrize(
+    ("message", "args"),
+    [
+        (f'"GET /token/{CURRENT}/1.json HTTP/1.1" %s %s', (200, 17)),
+        ('"%s" %s %s', (f"GET /api/?user=1&token={CURRENT} HTTP/1.1", 200, 17)),
+        ("%(r)s %(s)s %(missing)s", Atoms(r=f"GET /token/{LEGACY}/1.json HTTP/1.1", s=200)),
+    ],
+    ids=["in-the-message", "in-tuple-arguments", "in-gunicorn-atoms"],
+)
+def test_filter_masks_tokens_in_messages_and_arguments(message: str, args: Any) -> None:
+    log_record = record(message, args)
+    assert RedactTokens().filter(log_record) is True
+    text = log_record.getMessage()
+    assert CURRENT not in text and LEGACY not in text
+    assert MASK in text
+    if isinstance(args, Atoms):
+        assert log_record.args is args  # changed in place, missing keys still answered
+        assert text.endswith(" 200 -")
+
+
+def test_filter_leaves_other_records_alone() -> None:
+    log_record = record("%s took %d ms", ("/api/notes/", 12))
+    assert RedactTokens().filter(log_record) is True
+    assert log_record.getMessage() == "/api/notes/ took 12 ms"
+    no_args = logging.LogRecord("x", logging.INFO, __file__, 1, {"a": 1}, None, None)
+    assert RedactTokens().filter(no_args) is True
+    assert no_args.msg == {"a": 1}
