@@ -19,23 +19,17 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
-from django.urls import include, path, reverse
+from django.urls import reverse
 
 from api import views
 from api.management.commands.demo_setup import DEMO_PASSWORD_DEFAULT, DEMO_USERNAME
 from api.models import MAX_TEXT_LENGTH, Note
+from tests.helpers import make_user
 from tokenapi.tokens import token_generator
 
-EXAMPLE_PROJECT = Path(__file__).resolve().parent.parent / "example_project"
+EXAMPLE_PROJECT = Path(__file__).resolve().parent.parent
 
-urlpatterns = [
-    path("", views.index, name="index"),
-    path("token/", include("tokenapi.urls")),
-    path("token/", include("tokenapi.contrib.openapi.urls")),
-    path("api/", include("api.urls")),
-]
-
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
 
 NOTE_URLS = {
     "function": "/api/notes/",
@@ -43,14 +37,6 @@ NOTE_URLS = {
     "async": "/api/async/notes/",
 }
 route = pytest.mark.parametrize("url", list(NOTE_URLS.values()), ids=list(NOTE_URLS))
-
-
-def make_user(name: str) -> Any:
-    user_model = get_user_model()
-    login = f"{name}@example.com" if user_model.USERNAME_FIELD == "email" else name
-    return user_model._default_manager.create_user(
-        **{user_model.USERNAME_FIELD: login}, password="a-password"
-    )
 
 
 def basic(user: Any, token: str | None = None) -> dict[str, str]:
