@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 
 
 @pytest.fixture(autouse=True)
@@ -19,8 +20,6 @@ def _fast_hashing_and_no_lockouts(settings: Any) -> None:
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
     """On MariaDB, a test database that stores any script (notes may hold emoji)."""
-    from django.conf import settings
-
-    database = settings.DATABASES["default"]
+    database = django_settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.mysql":
-        database["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
+        database["TEST"].update(CHARSET="utf8mb4", COLLATION="utf8mb4_unicode_ci")
