@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
 import dj_database_url
 
@@ -59,10 +57,3 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
 }
-
-# The example project's notes app, so that tests/test_example_project.py can
-# test its views in-process, with either user model.
-EXAMPLE_PROJECT = str(Path(__file__).resolve().parent.parent / "example_project")
-if EXAMPLE_PROJECT not in sys.path:
-    sys.path.append(EXAMPLE_PROJECT)
-INSTALLED_APPS += ["api"]
