@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Iterator
+from typing import Any, ClassVar
 
 import django
 import pytest
@@ -10,11 +12,13 @@ from asgiref.sync import async_to_sync
 from django.apps.registry import Apps
 from django.contrib.auth import authenticate
 from django.core.signals import setting_changed
-from django.db import models
+from django.db import connection, models
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.test import RequestFactory
 
-from tests.helpers import make_legacy_token, make_user
+from tests.helpers import PASSWORD, login_of, make_legacy_token, make_user
 from tokenapi.backends import (
+    BACKEND_PATH,
     MASKED_TOKEN,
     TokenBackend,
     aauthenticate_token,
@@ -27,15 +31,34 @@ from tokenapi.tokens import TokenGenerator, token_generator
 
 pytestmark = pytest.mark.django_db
 
-BAD_USER_IDS = [
+UUID = "12345678-1234-5678-1234-567812345678"
+
+
+@pytest.fixture(params=["sync", "async"])
+def backend_authenticate(request: Any) -> Any:
+    """``TokenBackend().authenticate`` or its async twin, called without a request."""
+    backend = TokenBackend()
+    if request.param == "sync":
+        return functools.partial(backend.authenticate, None)
+    return functools.partial(async_to_sync(backend.aauthenticate), None)
+
+
+@pytest.fixture(params=["sync", "async"])
+def authenticate_pair(request: Any) -> Any:
+    """``authenticate_token`` or ``aauthenticate_token``."""
+    return authenticate_token if request.param == "sync" else async_to_sync(aauthenticate_token)
+
+
+# Which user ids are keys ---------------------------------------------------------------
+
+# Never a key, whatever the user model and the database: these never reach it.
+NOT_KEYS = [
     pytest.param("abc", id="letters"),
-    pytest.param("-1", id="negative"),
     pytest.param("1e9", id="exponent"),
     pytest.param("1.5", id="decimal"),
     pytest.param(str(2**70), id="2**70"),
     pytest.param(str(2**63), id="2**63"),
     pytest.param(str(-(2**63) - 1), id="-2**63-1"),
-    pytest.param(2**70, id="int-2**70"),
     pytest.param("9" * 5000, id="5000-digits"),
     pytest.param("12345678-1234-1234-1234-12345678", id="broken-uuid"),
     pytest.param("12345678-1234-1234-1234-1234567890123", id="long-uuid"),
@@ -45,201 +68,76 @@ BAD_USER_IDS = [
     pytest.param("", id="empty"),
     pytest.param(" ", id="blank"),
     pytest.param(None, id="none"),
-    pytest.param(True, id="bool"),
+    pytest.param(True, id="true"),
+    pytest.param(False, id="false"),
     pytest.param([1], id="list"),
     pytest.param({"pk": 1}, id="dict"),
+    # int(float("inf")) raises OverflowError, which once escaped the backend.
+    pytest.param(float("inf"), id="inf"),
+    pytest.param(float("-inf"), id="minus-inf"),
+    pytest.param(float("nan"), id="nan"),
 ]
 
 
-@pytest.mark.parametrize("user_id", BAD_USER_IDS)
-def test_bad_user_id_gives_none(user: Any, token: str, user_id: object) -> None:
-    assert TokenBackend().authenticate(None, pk=user_id, token=token) is None
-
-
-@pytest.mark.parametrize("user_id", BAD_USER_IDS)
-def test_bad_user_id_gives_none_async(user: Any, token: str, user_id: object) -> None:
-    aauthenticate = async_to_sync(TokenBackend().aauthenticate)
-    assert aauthenticate(None, pk=user_id, token=token) is None
+@pytest.mark.parametrize("user_id", NOT_KEYS)
+def test_an_id_that_cannot_be_a_key_is_nobody_and_costs_no_query(
+    user: Any,
+    token: str,
+    backend_authenticate: Any,
+    django_assert_num_queries: Any,
+    user_id: object,
+) -> None:
+    assert get_user_id_parser()(user_id) is None
+    with django_assert_num_queries(0):
+        assert backend_authenticate(pk=user_id, token=token) is None
 
 
 @pytest.mark.parametrize(
-    "user_id",
+    ("value", "parsed"),
     [
-        param
-        for param in BAD_USER_IDS
-        # -1 is an integer key nobody has; 2**70 as an int is also a valid UUID.
-        if param.id not in {"negative", "int-2**70"}
+        pytest.param("1", 1, id="digits"),
+        pytest.param(1, 1, id="int"),
+        pytest.param(" 1 ", 1, id="spaces"),  # int(" 1 ") is 1, so 2.1.1 took it
+        pytest.param("-1", -1, id="negative"),
+        pytest.param(str(2**31 - 1), 2**31 - 1, id="int32-max"),
+        pytest.param(str(-(2**31)), -(2**31), id="int32-min"),
+        pytest.param(str(2**31), "int64", id="int32-max-plus-one"),
+        pytest.param(str(-(2**31) - 1), "int64", id="int32-min-minus-one"),
+        pytest.param(str(2**63 - 1), "int64", id="int64-max"),
+        pytest.param(str(-(2**63)), "int64", id="int64-min"),
+        pytest.param(str(2**63), None, id="int64-max-plus-one"),
+        pytest.param(str(-(2**63) - 1), None, id="int64-min-minus-one"),
+        pytest.param(2**70, None, id="int-2**70"),
+        pytest.param("1\x00", None, id="nul"),
+        pytest.param("", None, id="empty"),
     ],
 )
-def test_bad_user_id_is_not_a_key(user_id: object) -> None:
-    assert get_user_id_parser()(user_id) is None
+def test_integer_user_ids(settings: Any, value: object, parsed: object) -> None:
+    # auth.User's AutoField is a 32-bit column on every database but SQLite,
+    # whose integers are all 64-bit: "int64" values are ids only there.
+    settings.AUTH_USER_MODEL = "auth.User"
+    if parsed == "int64":
+        parsed = int(str(value)) if connection.vendor == "sqlite" else None
+    assert get_user_id_parser()(value) == parsed
 
 
-def test_valid_pair_gives_the_user(user: Any, token: str) -> None:
-    assert TokenBackend().authenticate(None, pk=str(user.pk), token=token) == user
-
-
-def test_pk_of_the_model_type_works_too(user: Any, token: str) -> None:
-    assert TokenBackend().authenticate(None, pk=user.pk, token=token) == user
-
-
-def test_surrounding_spaces_around_an_integer_id_are_accepted_as_in_2_1_1(
-    user: Any, token: str
-) -> None:
-    # int(" 1 ") is 1, so 2.1.1 took it; a UUID with spaces is no UUID.
-    expected = user if isinstance(user.pk, int) else None
-    assert TokenBackend().authenticate(None, pk=f" {user.pk} ", token=token) == expected
-
-
-def test_legacy_token_authenticates(user: Any) -> None:
-    token = make_legacy_token(user)
-    assert TokenBackend().authenticate(None, pk=str(user.pk), token=token) == user
-
-
-def test_unknown_user_gives_none(user: Any, token: str) -> None:
-    other = make_user("bob")
-    other_pk = other.pk
-    other.delete()
-    assert TokenBackend().authenticate(None, pk=str(other_pk), token=token) is None
-
-
-@pytest.mark.parametrize("token", [None, "", 12, "garbage", "a-b"], ids=repr)
-def test_bad_token_gives_none(user: Any, token: object) -> None:
-    assert TokenBackend().authenticate(None, pk=str(user.pk), token=token) is None
-
-
-def test_wrong_token_gives_none(user: Any) -> None:
-    other_token = token_generator.make_token(make_user("bob"))
-    assert TokenBackend().authenticate(None, pk=str(user.pk), token=other_token) is None
-
-
-def test_inactive_user_is_rejected(user: Any, token: str) -> None:
-    user.is_active = False
-    user.save()
-    assert TokenBackend().authenticate(None, pk=str(user.pk), token=token) is None
-
-
-def test_inactive_user_is_rejected_async(user: Any, token: str) -> None:
-    user.is_active = False
-    user.save()
-    aauthenticate = async_to_sync(TokenBackend().aauthenticate)
-    assert aauthenticate(None, pk=str(user.pk), token=token) is None
-
-
-def test_one_query_per_authentication(
-    user: Any, token: str, django_assert_num_queries: Any
-) -> None:
-    backend = TokenBackend()
-    backend.authenticate(None, pk=str(user.pk), token=token)  # warm the caches
-    with django_assert_num_queries(1):
-        assert backend.authenticate(None, pk=str(user.pk), token=token) == user
-
-
-def test_no_query_for_an_id_that_cannot_be_a_key(
-    user: Any, token: str, django_assert_num_queries: Any
-) -> None:
-    with django_assert_num_queries(0):
-        assert TokenBackend().authenticate(None, pk="not a key", token=token) is None
-
-
-def test_aauthenticate(user: Any, token: str) -> None:
-    aauthenticate = async_to_sync(TokenBackend().aauthenticate)
-    assert aauthenticate(None, pk=str(user.pk), token=token) == user
-    assert aauthenticate(None, pk=str(user.pk), token="x-y") is None
-
-
-def test_through_contrib_auth_authenticate(user: Any, token: str) -> None:
-    request = RequestFactory().get("/")
-    authenticated = authenticate(request, pk=str(user.pk), token=token)
-    assert authenticated == user
-    assert authenticated.backend == "tokenapi.backends.TokenBackend"
-    assert authenticate(request, pk="abc", token=token) is None
-
-
-@pytest.mark.skipif(django.VERSION < (5, 0), reason="contrib.auth.aauthenticate: Django 5.0+")
-def test_through_contrib_auth_aauthenticate(user: Any, token: str) -> None:
-    from django.contrib.auth import aauthenticate
-
-    authenticated = async_to_sync(aauthenticate)(None, pk=str(user.pk), token=token)
-    assert authenticated == user
-
-
-def test_password_credentials_are_not_for_this_backend(user: Any) -> None:
-    from tests.helpers import PASSWORD, login_of
-
-    assert TokenBackend().authenticate(None, pk=None, token=None) is None
-    # Called directly with a password, it answers None rather than raising TypeError.
-    password_login = {"username": login_of("alice"), "password": PASSWORD}
-    assert TokenBackend().authenticate(None, **password_login) is None
-    assert async_to_sync(TokenBackend().aauthenticate)(None, **password_login) is None
-    # ModelBackend, first in AUTHENTICATION_BACKENDS, does the password logins.
-    authenticated = authenticate(None, username=login_of("alice"), password=PASSWORD)
-    assert authenticated == user
-    assert authenticated.backend == "django.contrib.auth.backends.ModelBackend"
-
-
-# The shared door: authenticate_token -----------------------------------------------
-
-
-def test_authenticate_token_sets_backend(user: Any, token: str, failed_logins: Any) -> None:
-    request = RequestFactory().get("/")
-    authenticated = authenticate_token(request, str(user.pk), token)
-    assert authenticated == user
-    assert authenticated.backend == "tokenapi.backends.TokenBackend"
-    assert failed_logins == []
-
-
-def test_authenticate_token_failure_sends_masked_signal(
-    user: Any, token: str, failed_logins: Any
-) -> None:
-    request = RequestFactory().get("/")
-    wrong = token[:-1] + ("A" if token[-1] != "A" else "B")
-    assert authenticate_token(request, str(user.pk), wrong) is None
-    assert len(failed_logins) == 1
-    call = failed_logins[0]
-    assert call["request"] is request
-    assert call["credentials"] == {"pk": str(user.pk), "token": MASKED_TOKEN}
-    assert wrong not in repr(call)
-
-
-def test_aauthenticate_token(user: Any, token: str, failed_logins: Any) -> None:
-    request = RequestFactory().get("/")
-    authenticated = async_to_sync(aauthenticate_token)(request, str(user.pk), token)
-    assert authenticated == user
-    assert authenticated.backend == "tokenapi.backends.TokenBackend"
-    assert async_to_sync(aauthenticate_token)(request, "abc", token) is None
-    assert failed_logins[0]["credentials"] == {"pk": "abc", "token": MASKED_TOKEN}
-    assert token not in repr(failed_logins)
-
-
-class CustomGenerator(TokenGenerator):
-    key_salt = "tests.CustomGenerator"
-
-
-class CustomTokenBackend(TokenBackend):
-    token_generator = CustomGenerator()
-
-
-def test_configured_subclass_is_used(user: Any, settings: Any) -> None:
-    settings.AUTHENTICATION_BACKENDS = [
-        "tests.not.a.module.Backend",
-        "django.contrib.auth.backends.ModelBackend",
-        "tests.test_backends.CustomTokenBackend",
-    ]
-    backend, path = get_token_backend()
-    assert isinstance(backend, CustomTokenBackend)
-    assert path == "tests.test_backends.CustomTokenBackend"
-    token = CustomGenerator().make_token(user)
-    request = RequestFactory().get("/")
-    assert authenticate_token(request, str(user.pk), token).backend == path
-    assert authenticate_token(request, str(user.pk), token_generator.make_token(user)) is None
-
-
-def test_default_backend_when_none_configured(settings: Any) -> None:
-    settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
-    backend, path = get_token_backend()
-    assert type(backend) is TokenBackend
-    assert path == "tokenapi.backends.TokenBackend"
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        pytest.param(UUID, True, id="dashed"),
+        pytest.param(UUID.replace("-", ""), True, id="hex"),
+        pytest.param(0x12345678123456781234567812345678, True, id="int"),
+        pytest.param(UUID[:-1], False, id="short"),
+        pytest.param(f" {UUID} ", False, id="spaces"),
+        pytest.param("not-a-uuid", False, id="words"),
+        pytest.param("", False, id="empty"),
+        pytest.param(UUID + "\x00", False, id="nul"),
+    ],
+)
+def test_uuid_user_ids(settings: Any, value: object, valid: bool) -> None:
+    settings.AUTH_USER_MODEL = "testapp.EmailUser"
+    parsed = get_user_id_parser()(value)
+    assert (str(parsed) if valid else parsed) == (UUID if valid else None)
 
 
 # Primary keys of other types ---------------------------------------------------------
@@ -286,10 +184,17 @@ class ProfileKeyedUser(models.Model):  # noqa: DJ008
         apps = isolated_apps
 
 
-def parser_for(monkeypatch: Any, model: type[models.Model]) -> Any:
-    monkeypatch.setattr("tokenapi.backends.get_user_model", lambda: model)
+@pytest.fixture
+def parser_for(monkeypatch: Any) -> Iterator[Any]:
+    """The user id parser of another user model; the real one's comes back afterwards."""
+
+    def parser(model: type[models.Model]) -> Any:
+        monkeypatch.setattr("tokenapi.backends.get_user_model", lambda: model)
+        get_user_id_parser.cache_clear()
+        return get_user_id_parser()
+
+    yield parser
     get_user_id_parser.cache_clear()
-    return get_user_id_parser()
 
 
 @pytest.mark.parametrize(
@@ -304,31 +209,187 @@ def parser_for(monkeypatch: Any, model: type[models.Model]) -> Any:
     ],
     ids=["slug", "spaces-kept", "empty", "nul", "lone-surrogate", "none"],
 )
-def test_text_keys(monkeypatch: Any, value: object, expected: object) -> None:
-    assert parser_for(monkeypatch, SlugKeyedUser)(value) == expected
+def test_text_keys(parser_for: Any, value: object, expected: object) -> None:
+    assert parser_for(SlugKeyedUser)(value) == expected
 
 
 @pytest.mark.parametrize("model", [SmallKeyedUser, ProfileKeyedUser], ids=["small", "one-to-one"])
 def test_small_integer_keys_are_bounded_by_the_database_range(
-    monkeypatch: Any, model: type[models.Model]
+    parser_for: Any, model: type[models.Model]
 ) -> None:
-    from django.db import connection
-
     low, high = connection.ops.integer_field_range("SmallAutoField")
     # SQLite declares no bounds; a 64-bit integer is then the limit.
     low = -(2**63) if low is None else low
     high = 2**63 - 1 if high is None else high
-    parse = parser_for(monkeypatch, model)
-    assert parse(str(high)) == high
-    assert parse(str(low)) == low
-    assert parse(str(high + 1)) is None
-    assert parse(str(low - 1)) is None
+    parse = parser_for(model)
+    assert [parse(str(n)) for n in (low - 1, low, high, high + 1)] == [None, low, high, None]
 
 
-def test_unknown_integer_field_types_get_the_64_bit_range(monkeypatch: Any) -> None:
-    parse = parser_for(monkeypatch, CustomIntegerKeyedUser)
-    assert parse(str(2**63 - 1)) == 2**63 - 1
-    assert parse(str(2**63)) is None
+def test_unknown_integer_field_types_get_the_64_bit_range(
+    parser_for: Any, monkeypatch: Any
+) -> None:
+    # Every backend but SQLite's looks ranges up by type, and knows no custom type.
+    base_lookup = functools.partial(BaseDatabaseOperations.integer_field_range, connection.ops)
+    monkeypatch.setattr(connection.ops, "integer_field_range", base_lookup)
+    parse = parser_for(CustomIntegerKeyedUser)
+    low, high = -(2**63), 2**63 - 1
+    assert [parse(str(n)) for n in (low - 1, low, high, high + 1)] == [None, low, high, None]
+
+
+# TokenBackend.authenticate and aauthenticate ---------------------------------------------
+
+
+def test_valid_pair_gives_the_user(user: Any, token: str, backend_authenticate: Any) -> None:
+    assert backend_authenticate(pk=str(user.pk), token=token) == user
+    assert backend_authenticate(pk=user.pk, token=token) == user
+    assert backend_authenticate(pk=str(user.pk), token=make_legacy_token(user)) == user
+
+
+@pytest.mark.parametrize("token", [None, 12, ["t"]], ids=repr)
+def test_a_token_that_is_no_text_costs_no_query(
+    user: Any, backend_authenticate: Any, django_assert_num_queries: Any, token: object
+) -> None:
+    with django_assert_num_queries(0):
+        assert backend_authenticate(pk=str(user.pk), token=token) is None
+
+
+@pytest.mark.parametrize("token", ["", "garbage", "a-b", "x-y"], ids=repr)
+def test_wrong_token_gives_none(user: Any, token: str, backend_authenticate: Any) -> None:
+    assert backend_authenticate(pk=str(user.pk), token=token) is None
+
+
+def test_inactive_user_is_rejected(user: Any, token: str, backend_authenticate: Any) -> None:
+    user.is_active = False
+    user.save()
+    assert backend_authenticate(pk=str(user.pk), token=token) is None
+
+
+def test_a_token_is_good_for_its_user_only(
+    user: Any, token: str, backend_authenticate: Any
+) -> None:
+    bob = make_user("bob")
+    assert backend_authenticate(pk=str(bob.pk), token=token) is None
+    bob_pk = bob.pk
+    bob.delete()  # an unknown user
+    assert backend_authenticate(pk=str(bob_pk), token=token) is None
+
+
+def test_password_credentials_are_not_for_this_backend(
+    user: Any, backend_authenticate: Any
+) -> None:
+    # Called with a password, it answers None rather than raising TypeError.
+    assert backend_authenticate(username=login_of("alice"), password=PASSWORD) is None
+    # ModelBackend, first in AUTHENTICATION_BACKENDS, does the password logins.
+    authenticated = authenticate(None, username=login_of("alice"), password=PASSWORD)
+    assert authenticated == user
+    assert authenticated.backend == MODEL_BACKEND
+
+
+def test_through_contrib_auth_authenticate(user: Any, token: str) -> None:
+    request = RequestFactory().get("/")
+    authenticated = authenticate(request, pk=str(user.pk), token=token)
+    assert authenticated == user
+    assert authenticated.backend == BACKEND_PATH
+    assert authenticate(request, pk="abc", token=token) is None
+    if django.VERSION >= (5, 0):  # contrib.auth.aauthenticate is new in 5.0
+        from django.contrib.auth import aauthenticate
+
+        assert async_to_sync(aauthenticate)(request, pk=str(user.pk), token=token) == user
+
+
+# The shared door: authenticate_token and aauthenticate_token -----------------------------
+
+
+def test_authenticate_token_marks_the_user_with_the_backend(
+    user: Any, token: str, failed_logins: Any, authenticate_pair: Any
+) -> None:
+    authenticated = authenticate_pair(RequestFactory().get("/"), str(user.pk), token)
+    assert authenticated == user
+    assert authenticated.backend == BACKEND_PATH == "tokenapi.backends.TokenBackend"
+    assert failed_logins == []
+
+
+@pytest.mark.parametrize("user_id", ["abc", "pk"], ids=["not-a-key", "real-id"])
+def test_a_failure_is_signalled_without_the_token(
+    user: Any, token: str, failed_logins: Any, authenticate_pair: Any, user_id: str
+) -> None:
+    user_id = str(user.pk) if user_id == "pk" else user_id
+    wrong = token[:-1] + ("A" if token[-1] != "A" else "B")
+    request = RequestFactory().get("/")
+    assert authenticate_pair(request, user_id, wrong) is None
+    assert MASKED_TOKEN == "*" * 20
+    assert [(call["sender"], call["credentials"], call["request"]) for call in failed_logins] == [
+        ("tokenapi.backends", {"pk": user_id, "token": MASKED_TOKEN}, request)
+    ]
+    assert wrong not in repr(failed_logins)
+
+
+class CustomGenerator(TokenGenerator):
+    key_salt = "tests.CustomGenerator"
+
+
+class CustomTokenBackend(TokenBackend):
+    token_generator = CustomGenerator()
+
+
+class RecordingBackend(TokenBackend):
+    """Records the request each call receives."""
+
+    requests: ClassVar[list[object]] = []
+
+    def authenticate(self, request: Any = None, pk: Any = None, token: Any = None) -> Any:
+        self.requests.append(request)
+        return super().authenticate(request, pk=pk, token=token)
+
+    async def aauthenticate(self, request: Any = None, pk: Any = None, token: Any = None) -> Any:
+        self.requests.append(request)
+        return await super().aauthenticate(request, pk=pk, token=token)
+
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+CUSTOM_BACKEND = "tests.test_backends.CustomTokenBackend"
+
+
+@pytest.mark.parametrize(
+    ("backends", "expected"),
+    [
+        pytest.param([MODEL_BACKEND, BACKEND_PATH], BACKEND_PATH, id="default"),
+        pytest.param(
+            ["no.such.Backend", "tokenapi.tokens.token_generator", MODEL_BACKEND, CUSTOM_BACKEND],
+            CUSTOM_BACKEND,
+            id="subclass-after-others",
+        ),
+        # None configured (a system check reports it): the default.
+        pytest.param([MODEL_BACKEND], BACKEND_PATH, id="none"),
+    ],
+)
+def test_the_first_token_backend_configured_is_used(
+    settings: Any, backends: list[str], expected: str
+) -> None:
+    settings.AUTHENTICATION_BACKENDS = backends
+    backend, path = get_token_backend()
+    assert (f"{type(backend).__module__}.{type(backend).__name__}", path) == (expected, expected)
+
+
+def test_authenticate_token_uses_the_configured_backend(
+    user: Any, settings: Any, authenticate_pair: Any
+) -> None:
+    settings.AUTHENTICATION_BACKENDS = [CUSTOM_BACKEND]
+    request = RequestFactory().get("/")
+    custom = authenticate_pair(request, str(user.pk), CustomGenerator().make_token(user))
+    assert custom == user
+    assert custom.backend == CUSTOM_BACKEND
+    assert authenticate_pair(request, str(user.pk), token_generator.make_token(user)) is None
+
+
+def test_the_request_reaches_the_backend(
+    user: Any, token: str, settings: Any, authenticate_pair: Any
+) -> None:
+    settings.AUTHENTICATION_BACKENDS = ["tests.test_backends.RecordingBackend"]
+    request = RequestFactory().get("/")
+    RecordingBackend.requests = []
+    assert authenticate_pair(request, str(user.pk), token) == user
+    assert RecordingBackend.requests == [request]
 
 
 @pytest.mark.parametrize(
