@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import decimal
 import functools
+import uuid
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
@@ -52,6 +54,14 @@ def authenticate_pair(request: Any) -> Any:
 # Which user ids are keys ---------------------------------------------------------------
 
 # Never a key, whatever the user model and the database: these never reach it.
+class IntLike:
+    def __int__(self) -> int:
+        return 1
+
+    def __str__(self) -> str:
+        return "1"
+
+
 NOT_KEYS = [
     pytest.param("abc", id="letters"),
     pytest.param("1e9", id="exponent"),
@@ -76,6 +86,15 @@ NOT_KEYS = [
     pytest.param(float("inf"), id="inf"),
     pytest.param(float("-inf"), id="minus-inf"),
     pytest.param(float("nan"), id="nan"),
+    # Only int, str and the key's own type name a user: nothing is cast, 5.5 is not user 5.
+    pytest.param(5.5, id="float"),
+    pytest.param(1.0, id="whole-float"),
+    pytest.param(decimal.Decimal("1"), id="decimal-object"),
+    pytest.param(decimal.Decimal("1.5"), id="decimal-fraction"),
+    pytest.param(b"1", id="bytes"),
+    pytest.param(bytearray(b"1"), id="bytearray"),
+    pytest.param(IntLike(), id="object-with-int"),
+    pytest.param(object(), id="object"),
 ]
 
 
@@ -125,6 +144,7 @@ def test_integer_user_ids(settings: Any, value: object, parsed: object) -> None:
     ("value", "valid"),
     [
         pytest.param(UUID, True, id="dashed"),
+        pytest.param(uuid.UUID(UUID), True, id="uuid-object"),
         pytest.param(UUID.replace("-", ""), True, id="hex"),
         pytest.param(0x12345678123456781234567812345678, True, id="int"),
         pytest.param(UUID[:-1], False, id="short"),

@@ -186,6 +186,32 @@ def test_malformed_authorization_header(header: str, error: errors.ApiError) -> 
 
 
 @pytest.mark.parametrize(
+    ("header", "error"),
+    [
+        pytest.param("null", None, id="null"),
+        pytest.param("undefined", None, id="undefined"),
+        pytest.param("Bearer", None, id="bearer-alone"),
+        pytest.param("Negotiate", None, id="negotiate-alone"),
+        pytest.param("Token abc", None, id="other-scheme"),
+        # Basic stays ours: malformed is malformed.
+        pytest.param("Basic", errors.MALFORMED_HEADER, id="basic-alone"),
+        pytest.param("basic !!!", errors.MALFORMED_BASIC, id="basic-not-base64"),
+    ],
+)
+def test_other_schemes_can_pass_as_no_credentials(
+    header: str, error: errors.ApiError | None
+) -> None:
+    # For the DRF class: DRF's own classes ignore headers that are not theirs.
+    def parse() -> Any:
+        return parse_credentials(with_header(header), other_schemes_are_errors=False)
+
+    if error is None:
+        assert parse() is None
+    else:
+        raises_error(parse, error)
+
+
+@pytest.mark.parametrize(
     "fields",
     [
         pytest.param({"user": [1], "token": "t"}, id="user-list"),
@@ -212,6 +238,57 @@ def test_json_credentials_of_wrong_type_are_malformed(fields: dict[str, Any]) ->
 def test_unreadable_multipart_is_a_malformed_body(content_type: str) -> None:
     request = rf.post("/", b"--x\r\nbroken", content_type)
     raises_error(lambda: parse_credentials(request), errors.MALFORMED_BODY)
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "expected"),
+    [
+        pytest.param(f"{FORM}; charset=ISO-8859-1", b"user=al\xe9&token=t", "al\xe9", id="latin-1"),
+        pytest.param(f"{FORM}; charset=latin-1", b"user=al%E9&token=t", "al\xe9", id="latin-1-q"),
+        pytest.param(f"{FORM}; charset=cp1252", b"user=%80&token=t", "\u20ac", id="cp1252"),
+        pytest.param(
+            f"{FORM}; charset=utf-16", "user=al\xe9&token=t".encode("utf-16"), "al\xe9", id="utf-16"
+        ),
+        pytest.param(f"{FORM}; charset=UTF8", "user=al\xe9&token=t".encode(), "al\xe9", id="utf-8"),
+        pytest.param(FORM, "user=al\xe9&token=t".encode(), "al\xe9", id="no-charset"),
+    ],
+)
+def test_forms_are_read_in_their_charset(content_type: str, body: bytes, expected: str) -> None:
+    # Old Android and Java clients send ISO-8859-1; Django 5 refuses such forms.
+    request = rf.generic("POST", "/", body, content_type)
+    assert parse_credentials(request) == (expected, "t")
+    assert request.POST["user"] == expected  # the view reads the same fields
+
+
+def test_a_form_in_an_unknown_charset_is_malformed() -> None:
+    request = rf.generic("POST", "/", b"user=1&token=t", f"{FORM}; charset=no-such-charset")
+    raises_error(lambda: parse_credentials(request), errors.MALFORMED_BODY)
+
+
+@pytest.mark.parametrize(
+    ("declared", "expected"),
+    [
+        pytest.param(None, ["password", "token"], id="none"),
+        pytest.param(["password"], ["password", "token"], id="password-already"),
+        pytest.param(["pin"], ["pin", "password", "token"], id="the-views-own"),
+        pytest.param("__ALL__", "__ALL__", id="all"),
+    ],
+)
+def test_reading_a_form_hides_its_secrets_from_error_reports(declared: Any, expected: Any) -> None:
+    request = rf.post("/", {"user": "1", "token": "t"})
+    if declared is not None:
+        request.sensitive_post_parameters = declared  # type: ignore[attr-defined]
+    parse_credentials(request)
+    assert request.sensitive_post_parameters == expected  # type: ignore[attr-defined]
+
+
+def test_the_query_string_can_be_turned_off(settings: Any) -> None:
+    settings.TOKENAPI_QUERY_STRING_CREDENTIALS = False
+    assert parse_credentials(rf.get("/", {"user": "1", "token": "t"})) is None
+    assert parse_credentials(rf.post("/?token=q", {"user": "1"})) is None
+    assert parse_credentials(rf.post("/?token=q", {"user": "1", "token": "t"})) == ("1", "t")
+    assert parse_credentials(with_header(basic_auth(1, "t"))) == ("1", "t")
+    assert parse_credentials(json_post({"user": "1", "token": "t"})) == ("1", "t")
 
 
 def test_basic_parser_leaves_other_schemes_alone() -> None:

@@ -135,7 +135,7 @@ def read_form(request: HttpRequest) -> QueryDict:
                 encoding = codecs.lookup(charset).name
             except LookupError:
                 raise RequestError(errors.MALFORMED_BODY) from None
-            if encoding != UTF_8:
+            if charset.lower() != UTF_8:  # Django 5 refuses even "UTF8"
                 request.POST = QueryDict(request.body, encoding=encoding)
         form = request.POST
     except BODY_ERRORS:
