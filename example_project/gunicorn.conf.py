@@ -12,10 +12,29 @@ import os
 bind = ["127.0.0.1:8000"]
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2)
 accesslog = "-"
-# %(U)s is the path without its query string, so that a token sent as
-# ?token=... never lands in the log. Tokens in Authorization headers or
-# request bodies are not logged either.
-access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+# The whole request line, with tokenapi's filter masking the tokens that clients
+# put in it (?token=... and the 2.x route <token>/<user>.json) and escaping
+# control characters. Tokens in Authorization headers or bodies are never logged.
+access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms'
+# gunicorn's own logging dictionary with the filter on both of its handlers.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact_tokens": {"()": "tokenapi.logging.RedactTokens"}},
+    "root": {"level": "INFO", "handlers": ["console"]},
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
+        "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
+    },
+    "handlers": {
+        name: {
+            "class": "logging.StreamHandler",
+            "filters": ["redact_tokens"],
+            "stream": f"ext://sys.{stream}",
+        }
+        for name, stream in (("console", "stdout"), ("error_console", "stderr"))
+    },
+}
 # No runtime control socket: the demo needs none, and servers started side by
 # side (as the two-node test does) would fight over its single default path.
 control_socket_disable = True

@@ -19,7 +19,8 @@ write down. Add the filter to the handlers (or loggers) that write requests::
 gunicorn's access log takes the same dictionary through ``logconfig_dict``
 (logger ``gunicorn.access``). The filter masks the value of every ``token``
 query parameter, everything shaped like a token (current and 2.x formats,
-also percent-encoded) and Basic credentials; it changes nothing else.
+also percent-encoded) and Basic credentials, and escapes control characters
+in a record's arguments, so that no request line can forge a log line.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ _TOKEN_SHAPE = re.compile(
     r"(?<![\w-])[0-9a-z]{1,13}(?:-|%2d)(?:[\w-]{43}|[0-9a-f]{20})(?![\w-])", re.IGNORECASE
 )
 _BASIC_CREDENTIALS = re.compile(r"(\bBasic\s+)[A-Za-z0-9+/=._~-]+", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def redact(text: str) -> str:
@@ -42,6 +44,11 @@ def redact(text: str) -> str:
     text = _TOKEN_PARAMETER.sub(rf"\1{MASK}", text)
     text = _TOKEN_SHAPE.sub(MASK, text)
     return _BASIC_CREDENTIALS.sub(rf"\1{MASK}", text)
+
+
+def _clean_argument(value: str) -> str:
+    # A path may hold a decoded newline; the message template itself is trusted.
+    return _CONTROL.sub(lambda match: f"\\x{ord(match[0]):02x}", redact(value))
 
 
 class RedactTokens(logging.Filter):
@@ -54,7 +61,9 @@ class RedactTokens(logging.Filter):
             # In place: gunicorn passes a dict subclass that answers missing keys.
             for key, value in record.args.items():
                 if isinstance(value, str):
-                    record.args[key] = redact(value)
+                    record.args[key] = _clean_argument(value)
         elif isinstance(record.args, tuple):
-            record.args = tuple(redact(arg) if isinstance(arg, str) else arg for arg in record.args)
+            record.args = tuple(
+                _clean_argument(arg) if isinstance(arg, str) else arg for arg in record.args
+            )
         return True

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
 
 View = Callable[..., HttpResponse]
+# A login field without max_length: what django-axes can store of a failed login.
+MAX_LOGIN_LENGTH = 255
 
 
 def _token_endpoint(methods: tuple[str, ...], method_error: ApiError) -> Callable[[View], View]:
@@ -80,7 +82,16 @@ def read_login(request: HttpRequest) -> tuple[str, str]:
     username, password = _login_text(username), _login_text(fields.get("password"))
     if not (username and password):
         raise RequestError(errors.MISSING_LOGIN)
+    if len(username) > _login_max_length():
+        # Nobody's login, and longer than what lockout tools store of a failure.
+        raise RequestError(errors.LOGIN_FAILED)
     return username, password
+
+
+def _login_max_length() -> int:
+    user_model = get_user_model()
+    field = user_model._meta.get_field(user_model.USERNAME_FIELD)
+    return getattr(field, "max_length", None) or MAX_LOGIN_LENGTH
 
 
 def _login_text(value: object) -> str | None:

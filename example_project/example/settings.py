@@ -183,3 +183,20 @@ if find_spec("axes") is not None:
         if REDIS_URL
         else "axes.handlers.database.AxesDatabaseHandler"
     )
+
+# Requests are logged with their tokens masked: the 2.x route <token>/<user>.json
+# and ?token=... put one in the request line (gunicorn.conf.py does the same for
+# the access log).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact_tokens": {"()": "tokenapi.logging.RedactTokens"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
+    },
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "axes": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}

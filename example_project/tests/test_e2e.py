@@ -205,16 +205,27 @@ def test_curl_commands_with_a_password_from_the_environment_work_as_printed(demo
     run_curl_commands_as_printed(demo)
 
 
-def test_the_access_log_records_requests_without_the_token_in_a_query_string(demo: Site) -> None:
+def test_the_access_log_masks_tokens_in_query_strings_and_the_2x_route(demo: Site) -> None:
     user, token = new_pair(demo.server)
     query = urllib.parse.urlencode({"user": user, "token": token})
     assert request(demo.server, "GET", f"/api/notes/?{query}").status == 200
+    assert request(demo.server, "GET", f"/token/{token}/{user}.json").status == 200
+    assert request(demo.server, "GET", f"/token/{token}/{user}0.json").status == 401
+    assert request(demo.server, "GET", "/token/abc%0aFORGED/1.json").status == 401
     # gunicorn logs a request just after answering it.
-    deadline, line = time.monotonic() + 10, '127.0.0.1 "GET /api/notes/" 200 '
-    while line not in demo.server.log() and time.monotonic() < deadline:
+    lines = [
+        f'127.0.0.1 "GET /api/notes/?user={user}&token=******** HTTP/1.1" 200 ',
+        f'127.0.0.1 "GET /token/********/{user}.json HTTP/1.1" 200 ',
+        f'127.0.0.1 "GET /token/********/{user}0.json HTTP/1.1" 401 ',
+        '127.0.0.1 "GET /token/abc%0aFORGED/1.json HTTP/1.1" 401 ',
+    ]
+    deadline = time.monotonic() + 10
+    while not all(line in demo.server.log() for line in lines) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert line in demo.server.log()
-    assert token not in demo.server.log()
+    log = demo.server.log()
+    assert all(line in log for line in lines), log
+    assert token not in log
+    assert "\nFORGED" not in log
 
 
 # -- client.py ------------------------------------------------------------------
