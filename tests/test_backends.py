@@ -53,6 +53,7 @@ def authenticate_pair(request: Any) -> Any:
 
 # Which user ids are keys ---------------------------------------------------------------
 
+
 # Never a key, whatever the user model and the database: these never reach it.
 class IntLike:
     def __int__(self) -> int:
