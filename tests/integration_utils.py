@@ -1,44 +1,14 @@
-"""Users and requests shared by the integration tests (DRF, django-axes, OpenAPI)."""
+"""Checking answers against the shipped OpenAPI description (its tests and the axes lockouts)."""
 
 from __future__ import annotations
 
-import base64
 import json
 from typing import Any
 
 import jsonschema
-from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpResponse
 
 from tokenapi.contrib.openapi import load_description
-from tokenapi.tokens import token_generator
-
-LOGIN = "alice@example.com"  # a valid login for auth.User and for the email-login test user
-PASSWORD = "correct horse battery staple"
-
-
-def make_user(login: str = LOGIN, password: str = PASSWORD, **fields: object) -> AbstractBaseUser:
-    """Create a user of whichever user model is configured."""
-    user_model = get_user_model()
-    return user_model._default_manager.create_user(  # type: ignore[attr-defined,no-any-return]
-        **{user_model.USERNAME_FIELD: login}, password=password, **fields
-    )
-
-
-def user_id(user: AbstractBaseUser) -> str:
-    """The user id as clients send it."""
-    return str(user.pk)
-
-
-def basic(user: str, token: str) -> str:
-    """An ``Authorization: Basic`` value for a user id + token."""
-    return "Basic " + base64.b64encode(f"{user}:{token}".encode()).decode()
-
-
-def credentials(user: AbstractBaseUser) -> tuple[str, str]:
-    """A valid user id + token pair for ``user``."""
-    return user_id(user), token_generator.make_token(user)
 
 
 def documented_response(path: str, method: str, status: int) -> dict[str, Any]:

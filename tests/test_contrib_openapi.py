@@ -13,65 +13,56 @@ from django.test import Client
 from django.urls import clear_script_prefix, set_script_prefix
 from openapi_spec_validator import validate
 
-from tests.integration_utils import (
-    LOGIN,
-    PASSWORD,
-    assert_documented,
-    basic,
-    credentials,
-    make_user,
-)
+from tests.helpers import PASSWORD, basic_auth, login_of
+from tests.integration_utils import assert_documented
 from tests.readme import readme_code
 from tokenapi.contrib.openapi import DESCRIPTION_PATH, load_description
 
 pytestmark = pytest.mark.urls("tests.integration_urls")
 
 BASE = "/token"
-Driver = Callable[[Client, AbstractBaseUser], HttpResponse]
-
-
-def _token_path(user: AbstractBaseUser, token: str | None = None) -> str:
-    user_id, valid = credentials(user)
-    return f"{BASE}/{token or valid}/{user_id}.json"
-
-
+Driver = Callable[[Client, AbstractBaseUser, str], HttpResponse]
 # For each documented (path, method, status), a request that gets that answer.
 DRIVERS: dict[tuple[str, str, int], Driver] = {
-    ("/new.json", "post", 200): lambda client, user: client.post(
-        f"{BASE}/new.json", {"username": LOGIN, "password": PASSWORD}
+    ("/new.json", "post", 200): lambda client, user, token: client.post(
+        f"{BASE}/new.json", {"username": login_of("alice"), "password": PASSWORD}
     ),
-    ("/new.json", "post", 400): lambda client, user: client.post(
+    ("/new.json", "post", 400): lambda client, user, token: client.post(
         f"{BASE}/new.json", "{", content_type="application/json"
     ),
-    ("/new.json", "post", 401): lambda client, user: client.post(
-        f"{BASE}/new.json", {"username": LOGIN, "password": "wrong"}
+    ("/new.json", "post", 401): lambda client, user, token: client.post(
+        f"{BASE}/new.json", {"username": login_of("alice"), "password": "wrong"}
     ),
-    ("/verify.json", "post", 200): lambda client, user: client.post(
-        f"{BASE}/verify.json", HTTP_AUTHORIZATION=basic(*credentials(user))
+    ("/verify.json", "post", 200): lambda client, user, token: client.post(
+        f"{BASE}/verify.json", HTTP_AUTHORIZATION=basic_auth(user.pk, token)
     ),
-    ("/verify.json", "post", 400): lambda client, user: client.post(
+    ("/verify.json", "post", 400): lambda client, user, token: client.post(
         f"{BASE}/verify.json", HTTP_AUTHORIZATION="Basic"
     ),
-    ("/verify.json", "post", 401): lambda client, user: client.post(f"{BASE}/verify.json"),
-    ("/refresh.json", "post", 200): lambda client, user: client.post(
-        f"{BASE}/refresh.json", dict(zip(("user", "token"), credentials(user), strict=True))
+    ("/verify.json", "post", 401): lambda client, user, token: client.post(f"{BASE}/verify.json"),
+    ("/refresh.json", "post", 200): lambda client, user, token: client.post(
+        f"{BASE}/refresh.json", {"user": user.pk, "token": token}
     ),
-    ("/refresh.json", "post", 400): lambda client, user: client.post(
+    ("/refresh.json", "post", 400): lambda client, user, token: client.post(
         f"{BASE}/refresh.json", {"user": ["1"]}, content_type="application/json"
     ),
-    ("/refresh.json", "post", 401): lambda client, user: client.post(
-        f"{BASE}/refresh.json", HTTP_AUTHORIZATION=basic(str(user.pk), "wrong")
+    ("/refresh.json", "post", 401): lambda client, user, token: client.post(
+        f"{BASE}/refresh.json", HTTP_AUTHORIZATION=basic_auth(user.pk, "wrong")
     ),
-    ("/{token}/{user}.json", "get", 200): lambda client, user: client.get(_token_path(user)),
-    ("/{token}/{user}.json", "get", 401): lambda client, user: client.get(
-        _token_path(user, "1-wrong")
+    ("/{token}/{user}.json", "get", 200): lambda client, user, token: client.get(
+        f"{BASE}/{token}/{user.pk}.json"
     ),
-    ("/{token}/{user}.json", "post", 200): lambda client, user: client.post(_token_path(user)),
-    ("/{token}/{user}.json", "post", 401): lambda client, user: client.post(
-        _token_path(user, "1-wrong")
+    ("/{token}/{user}.json", "get", 401): lambda client, user, token: client.get(
+        f"{BASE}/1-wrong/{user.pk}.json"
+    ),
+    ("/{token}/{user}.json", "post", 200): lambda client, user, token: client.post(
+        f"{BASE}/{token}/{user.pk}.json"
+    ),
+    ("/{token}/{user}.json", "post", 401): lambda client, user, token: client.post(
+        f"{BASE}/1-wrong/{user.pk}.json"
     ),
 }
-# Lockouts need django-axes in the settings: tests/test_axes.py drives them.
+# Lockouts need django-axes in the settings: tests/test_contrib_axes.py drives them.
 LOCKOUT_STATUS = 429
 
 
@@ -111,15 +102,15 @@ def test_every_documented_status_has_a_driver() -> None:
     assert {key for key in documented if key[2] != LOCKOUT_STATUS} == set(DRIVERS)
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("path", "method", "status"),
     sorted(DRIVERS),
     ids=[f"{m} {p} {s}" for p, m, s in sorted(DRIVERS)],
 )
-def test_views_answer_as_documented(client: Client, path: str, method: str, status: int) -> None:
-    user = make_user()
-    response = DRIVERS[path, method, status](client, user)
+def test_views_answer_as_documented(
+    client: Client, user: Any, token: str, path: str, method: str, status: int
+) -> None:
+    response = DRIVERS[path, method, status](client, user, token)
     assert response.status_code == status, response.content
     assert_documented(path, method, response)
 
@@ -129,43 +120,37 @@ def test_load_description_returns_a_copy() -> None:
     assert load_description()["paths"]
 
 
-def _served(client: Client, **extra: Any) -> dict[str, Any]:
-    response = client.get(f"{BASE}/openapi.json", **extra)
+@pytest.mark.parametrize(
+    ("urlconf", "url", "servers"),
+    [
+        ("tests.integration_urls", "/token/openapi.json", [{"url": "/token"}]),
+        ("tests.openapi_urls_at_root", "/openapi.json", [{"url": "/"}]),
+        # Under a namespace the endpoints cannot be reversed: the documented default stays.
+        ("tests.openapi_urls_namespaced", "/token/openapi.json", load_description()["servers"]),
+    ],
+    ids=["under-token", "at-root", "namespaced"],
+)
+def test_served_description_points_at_the_endpoints(
+    client: Client, settings: Any, urlconf: str, url: str, servers: list[dict[str, str]]
+) -> None:
+    settings.ROOT_URLCONF = urlconf
+    response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    served: dict[str, Any] = response.json()
-    return served
-
-
-def test_served_description_points_at_the_endpoints(client: Client) -> None:
-    served = _served(client)
+    served = response.json()
     validate(served)
-    assert served["servers"] == [{"url": "/token"}]
-    assert {key: value for key, value in served.items() if key != "servers"} == {
-        key: value for key, value in load_description().items() if key != "servers"
-    }
+    assert served.pop("servers") == servers
+    description = load_description()
+    del description["servers"]
+    assert served == description
 
 
 def test_served_description_knows_the_script_prefix(client: Client) -> None:
     set_script_prefix("/app/")  # as the WSGI handler does for a site mounted at /app
     try:
-        assert _served(client)["servers"] == [{"url": "/app/token"}]
+        assert client.get(f"{BASE}/openapi.json").json()["servers"] == [{"url": "/app/token"}]
     finally:
         clear_script_prefix()
-
-
-@pytest.mark.urls("tests.openapi_urls_at_root")
-def test_served_description_at_the_site_root(client: Client) -> None:
-    response = client.get("/openapi.json")
-    assert response.json()["servers"] == [{"url": "/"}]
-
-
-@pytest.mark.urls("tests.openapi_urls_namespaced")
-def test_served_description_without_reversible_endpoints_keeps_the_default(
-    client: Client,
-) -> None:
-    response = client.get("/token/openapi.json")
-    assert response.json()["servers"] == load_description()["servers"]
 
 
 def test_description_is_only_read(client: Client) -> None:

@@ -3,32 +3,29 @@
 from __future__ import annotations
 
 import base64
-import hmac
-import json
 from typing import Any
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.test import Client
-from django.utils.crypto import salted_hmac
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client, RequestFactory
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from tests.integration_utils import basic, credentials, make_user
+from tests.helpers import basic_auth, make_user
 from tests.readme import readme_settings
-from tokenapi import tokens
+from tokenapi.backends import MASKED_TOKEN
 from tokenapi.contrib.rest_framework import TokenAuthentication
+from tokenapi.tokens import token_generator
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.integration_urls")]
 
 WHOAMI = "/drf/whoami/"
 CHALLENGE = 'Basic realm="api"'
-
-
-@pytest.fixture
-def user() -> AbstractBaseUser:
-    return make_user()
+NOT_PROVIDED = {"detail": "Authentication credentials were not provided."}
+SOURCES = ["form", "query", "json", "basic"]
 
 
 def test_tests_run_with_the_readme_configuration() -> None:
@@ -38,335 +35,214 @@ def test_tests_run_with_the_readme_configuration() -> None:
     assert APIView.authentication_classes == [TokenAuthentication, SessionAuthentication]
 
 
-def _send(client: Client, source: str, user_id: str, token: str) -> Any:
+def send(client: Client, source: str, user_id: object, token: str) -> Any:
+    pair = {"user": str(user_id), "token": token}
     if source == "form":
-        return client.post(WHOAMI, {"user": user_id, "token": token})
+        return client.post(WHOAMI, pair)
     if source == "query":
-        return client.get(WHOAMI, {"user": user_id, "token": token})
+        return client.get(WHOAMI, pair)
     if source == "json":
-        body = {"user": user_id, "token": token}
-        return client.post(WHOAMI, body, content_type="application/json")
-    assert source == "basic"
-    return client.get(WHOAMI, HTTP_AUTHORIZATION=basic(user_id, token))
-
-
-SOURCES = ["form", "query", "json", "basic"]
+        return client.post(WHOAMI, pair, content_type="application/json")
+    return client.get(WHOAMI, HTTP_AUTHORIZATION=basic_auth(user_id, token))
 
 
 @pytest.mark.parametrize("source", SOURCES)
 def test_valid_pair_authenticates_from_every_source(
-    client: Client, user: AbstractBaseUser, source: str
+    client: Client, user: Any, token: str, source: str
 ) -> None:
-    user_id, token = credentials(user)
-    response = _send(client, source, user_id, token)
+    response = send(client, source, user.pk, token)
     assert response.status_code == 200, response.content
-    assert response.json()["user"] == user_id
+    assert response.json()["user"] == str(user.pk)
     assert response.json()["auth"] == token
     assert response.json()["authenticator"] == "TokenAuthentication"
 
 
-def test_parameters_win_over_the_header(client: Client, user: AbstractBaseUser) -> None:
-    other = make_user("bob@example.com")
-    user_id, token = credentials(user)
-    other_id, other_token = credentials(other)
-    response = client.post(
-        WHOAMI, {"user": user_id, "token": token}, HTTP_AUTHORIZATION=basic(other_id, other_token)
-    )
-    assert response.json()["user"] == user_id
-
-
-def test_no_credentials_is_a_401_challenge(client: Client) -> None:
-    response = client.get(WHOAMI)
+@pytest.mark.parametrize("header", [None, "Bearer abc"], ids=["nothing", "other-scheme"])
+def test_no_credentials_is_a_401_challenge(client: Client, header: str | None) -> None:
+    response = client.get(WHOAMI, **({"HTTP_AUTHORIZATION": header} if header else {}))
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == CHALLENGE
-    assert response.json() == {"detail": "Authentication credentials were not provided."}
+    assert response.json() == NOT_PROVIDED
 
 
-def _wrong_pairs(user: AbstractBaseUser) -> dict[str, tuple[str, str]]:
-    user_id, token = credentials(user)
-    return {
-        "wrong token": (user_id, token[:-2] + ("AA" if not token.endswith("AA") else "BB")),
-        "garbage token": (user_id, "not-a-token"),
-        "unknown user": ("999999" if isinstance(user.pk, int) else "0" * 32, token),
-        "id not a number": ("abc", token),
-        "negative id": ("-1", token),
-        "float id": ("1e9", token),
-        "huge id": (str(2**70), token),
-        "broken uuid": ("12345678-1234-1234-1234-12345678", token),
-    }
-
-
-WRONG_PAIRS = [
-    "wrong token",
-    "garbage token",
-    "unknown user",
-    "id not a number",
-    "negative id",
-    "float id",
-    "huge id",
-    "broken uuid",
-]
+WRONG_PAIRS = {
+    "wrong-token": lambda user, token: (user.pk, token[:-1] + ("B" if token[-1] == "A" else "A")),
+    "garbage-token": lambda user, token: (user.pk, "not-a-token"),
+    "unknown-user": lambda user, token: (999999 if isinstance(user.pk, int) else "0" * 32, token),
+    "id-not-a-number": lambda user, token: ("abc", token),
+    "negative-id": lambda user, token: ("-1", token),
+    "float-id": lambda user, token: ("1e9", token),
+    "huge-id": lambda user, token: (str(2**70), token),
+    "broken-uuid": lambda user, token: ("12345678-1234-1234-1234-12345678", token),
+}
 
 
 @pytest.mark.parametrize("case", WRONG_PAIRS)
 @pytest.mark.parametrize("source", SOURCES)
 def test_wrong_pair_is_a_401_challenge(
-    client: Client, user: AbstractBaseUser, case: str, source: str
+    client: Client, user: Any, token: str, case: str, source: str
 ) -> None:
-    user_id, token = _wrong_pairs(user)[case]
-    response = _send(client, source, user_id, token)
+    response = send(client, source, *WRONG_PAIRS[case](user, token))
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == CHALLENGE
     assert response.json() == {"detail": "Incorrect user and token pair."}
 
 
-def test_inactive_user_is_refused(client: Client, user: AbstractBaseUser) -> None:
-    user_id, token = credentials(user)
-    user.is_active = False
-    user.save()
-    response = client.get(WHOAMI, HTTP_AUTHORIZATION=basic(user_id, token))
-    assert response.status_code == 401
+def b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode()
 
 
-def test_changed_password_voids_the_token(client: Client, user: AbstractBaseUser) -> None:
-    user_id, token = credentials(user)
-    user.set_password("another password")
-    user.save()
-    assert client.get(WHOAMI, HTTP_AUTHORIZATION=basic(user_id, token)).status_code == 401
+FORMAT, ENCODING = "Invalid Authorization header format.", "Invalid Basic auth encoding."
+NOT_STRINGS = "'user' and 'token' must be strings."
 
 
 @pytest.mark.parametrize(
-    ("header", "detail"),
+    ("sent", "detail"),
     [
-        pytest.param("Basic", "Invalid Authorization header format.", id="no space"),
-        pytest.param("Basic !!!!", "Invalid Basic auth encoding.", id="bad base64"),
-        pytest.param(
-            "Basic " + base64.b64encode(b"\xff\xfe:x").decode(),
-            "Invalid Basic auth encoding.",
-            id="not utf-8",
-        ),
-        pytest.param(
-            "Basic " + base64.b64encode(b"no-colon").decode(),
-            "Invalid Basic auth encoding.",
-            id="no colon",
-        ),
-        pytest.param("Basic d\u00e9j\u00e0", "Invalid Basic auth encoding.", id="non-ascii"),
+        pytest.param("Basic", FORMAT, id="header-no-space"),
+        pytest.param("Basic !!!!", ENCODING, id="header-bad-base64"),
+        pytest.param("Basic " + b64(b"\xff\xfe:x"), ENCODING, id="header-not-utf8"),
+        pytest.param("Basic " + b64(b"no-colon"), ENCODING, id="header-no-colon"),
+        pytest.param("Basic d\u00e9j\u00e0", ENCODING, id="header-non-ascii"),
+        pytest.param({"user": ["1"], "token": "x"}, NOT_STRINGS, id="json-user-list"),
+        pytest.param({"user": "1", "token": 5}, NOT_STRINGS, id="json-token-number"),
+        pytest.param({"user": True, "token": "x"}, NOT_STRINGS, id="json-user-bool"),
+        pytest.param(b"garbage", "Unable to read the request body.", id="broken-multipart"),
     ],
 )
-def test_malformed_header_is_a_400(client: Client, header: str, detail: str) -> None:
-    response = client.get(WHOAMI, HTTP_AUTHORIZATION=header)
-    assert response.status_code == 400
+def test_malformed_credentials_are_a_parse_error(client: Client, sent: Any, detail: str) -> None:
+    """A header (str), a JSON body (dict) or a multipart body (bytes) that cannot be read."""
+    if isinstance(sent, str):
+        response = client.post(WHOAMI, HTTP_AUTHORIZATION=sent)
+    elif isinstance(sent, dict):
+        response = client.post(WHOAMI, sent, content_type="application/json")
+    else:
+        response = client.post(WHOAMI, sent, content_type="multipart/form-data; boundary=")
+    assert response.status_code == 400  # ParseError: AuthenticationFailed would be a 401
     assert response.json() == {"detail": detail}
+    assert "WWW-Authenticate" not in response
 
 
-def test_other_authorization_schemes_are_left_alone(client: Client) -> None:
-    response = client.get(WHOAMI, HTTP_AUTHORIZATION="Bearer abc")
-    assert response.status_code == 401
-    assert response.json() == {"detail": "Authentication credentials were not provided."}
-
-
-@pytest.mark.parametrize(
-    "body",
-    [
-        pytest.param({"user": ["1"], "token": "x"}, id="user is a list"),
-        pytest.param({"user": "1", "token": 5}, id="token is a number"),
-        pytest.param({"user": True, "token": "x"}, id="user is a boolean"),
-    ],
-)
-def test_json_credentials_of_the_wrong_type_are_a_400(client: Client, body: object) -> None:
-    response = client.post(WHOAMI, body, content_type="application/json")
-    assert response.status_code == 400
-    assert response.json() == {"detail": "'user' and 'token' must be strings."}
-
-
-def test_broken_multipart_body_is_a_400(client: Client) -> None:
-    response = client.generic(
-        "POST", WHOAMI, b"garbage", content_type="multipart/form-data; boundary="
-    )
-    assert response.status_code == 400
-    assert response.json() == {"detail": "Unable to read the request body."}
-
-
-def test_body_that_is_not_json_falls_back_to_the_header(
-    client: Client, user: AbstractBaseUser
+def test_failure_is_signalled_with_the_django_request(
+    user: Any, token: str, failed_logins: Any
 ) -> None:
-    # As token_required: a body that is no JSON object carries no credentials.
-    response = client.post(
-        WHOAMI,
-        "[1, 2]",
-        content_type="application/json",
-        HTTP_AUTHORIZATION=basic(*credentials(user)),
-    )
-    assert response.status_code == 200
-    assert response.json()["data"] == [1, 2]
+    # The Django request, which lockout tools' middleware answers, not DRF's wrapper.
+    request = RequestFactory().get("/", {"user": str(user.pk), "token": "1-wrong"})
+    with pytest.raises(AuthenticationFailed) as info:
+        TokenAuthentication().authenticate(Request(request))
+    assert info.value.detail == "Incorrect user and token pair."
+    (call,) = failed_logins
+    assert call["request"] is request
+    assert call["credentials"] == {"pk": str(user.pk), "token": MASKED_TOKEN}
 
 
 # Reading the body for credentials must leave it to DRF's parsers.
 
 
-def test_view_reads_a_form_body_after_authentication(
-    client: Client, user: AbstractBaseUser
+def test_view_reads_a_form_body_and_files_after_authentication(
+    client: Client, user: Any, token: str
 ) -> None:
-    user_id, token = credentials(user)
-    response = client.post(
-        WHOAMI,
-        f"user={user_id}&token={token}&note=hello",
-        content_type="application/x-www-form-urlencoded",
-    )
-    assert response.status_code == 200
-    assert response.json()["data"] == {"user": user_id, "token": token, "note": "hello"}
-
-
-def test_view_reads_a_multipart_body_and_files_after_authentication(
-    client: Client, user: AbstractBaseUser
-) -> None:
-    user_id, token = credentials(user)
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
+    body = f"user={user.pk}&token={token}&note=hello"
+    response = client.post(WHOAMI, body, content_type="application/x-www-form-urlencoded")
+    assert response.json()["data"] == {"user": str(user.pk), "token": token, "note": "hello"}
     upload = SimpleUploadedFile("note.txt", b"file content")
-    response = client.post(
-        WHOAMI, {"user": user_id, "token": token, "note": "hello", "attachment": upload}
-    )
-    assert response.status_code == 200
+    body = {"user": user.pk, "token": token, "note": "hello", "attachment": upload}
+    response = client.post(WHOAMI, body)
     assert response.json()["data"]["note"] == "hello"
     assert response.json()["files"] == {"attachment": "file content"}
 
 
+@pytest.mark.parametrize("credentials_in", ["body", "header"])
 def test_view_reads_a_json_body_after_authentication(
-    client: Client, user: AbstractBaseUser
+    client: Client, user: Any, token: str, credentials_in: str
 ) -> None:
-    user_id, token = credentials(user)
-    body = {"user": user_id, "token": token, "note": {"nested": [1, 2]}}
-    response = client.post(WHOAMI, body, content_type="application/json")
+    body: dict[str, Any] = {"note": {"nested": [1, 2]}}
+    headers = {}
+    if credentials_in == "body":
+        body.update(user=str(user.pk), token=token)
+    else:
+        headers["HTTP_AUTHORIZATION"] = basic_auth(user.pk, token)
+    response = client.post(WHOAMI, body, content_type="application/json", **headers)
     assert response.status_code == 200
-    assert response.json()["data"]["note"] == {"nested": [1, 2]}
+    assert response.json()["data"] == body
 
 
-def test_view_reads_a_json_body_when_credentials_are_in_the_header(
-    client: Client, user: AbstractBaseUser
+@pytest.mark.parametrize(
+    ("body", "status", "data"),
+    [("[1, 2]", 200, [1, 2]), ("{not json", 400, None)],
+    ids=["not-an-object", "not-json"],
+)
+def test_json_body_without_credentials_goes_to_drf_parser(
+    client: Client, user: Any, token: str, body: str, status: int, data: Any
 ) -> None:
-    response = client.post(
-        WHOAMI,
-        json.dumps({"note": "hello"}),
-        content_type="application/json",
-        HTTP_AUTHORIZATION=basic(*credentials(user)),
-    )
-    assert response.status_code == 200
-    assert response.json()["data"] == {"note": "hello"}
-
-
-def test_malformed_json_body_still_reaches_drf_parser(
-    client: Client, user: AbstractBaseUser
-) -> None:
-    response = client.post(
-        WHOAMI,
-        "{not json",
-        content_type="application/json",
-        HTTP_AUTHORIZATION=basic(*credentials(user)),
-    )
-    assert response.status_code == 400
-    assert "JSON parse error" in response.json()["detail"]
+    # As token_required: a body that is no JSON object carries no credentials.
+    header = basic_auth(user.pk, token)
+    response = client.post(WHOAMI, body, content_type="application/json", HTTP_AUTHORIZATION=header)
+    assert response.status_code == status
+    if data is None:
+        assert "JSON parse error" in response.json()["detail"]
+    else:
+        assert response.json()["data"] == data
 
 
 @pytest.mark.parametrize("content_type", ["application/json", "multipart/form-data"])
 def test_credentials_are_read_after_drf_parsed_the_body(
-    client: Client, user: AbstractBaseUser, content_type: str
+    client: Client, user: Any, token: str, content_type: str
 ) -> None:
     # Views that authenticate lazily read request.data first.
-    user_id, token = credentials(user)
-    body = {"user": user_id, "token": token, "note": "hello"}
+    body = {"user": str(user.pk), "token": token, "note": "hello"}
     if content_type == "multipart/form-data":
         response = client.post("/drf/lazy/", body)
     else:
         response = client.post("/drf/lazy/", body, content_type=content_type)
     assert response.status_code == 200
-    assert response.json()["user"] == user_id
+    assert response.json()["user"] == str(user.pk)
     assert response.json()["data"]["note"] == "hello"
 
 
-# The hot path: one query, one HMAC.
+# Viewsets and other authentication classes.
 
 
-def test_authenticated_request_costs_one_query_and_one_hmac(
-    client: Client,
-    user: AbstractBaseUser,
-    django_assert_num_queries: Any,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    header = basic(*credentials(user))
-    macs: list[str] = []
-    digest = hmac.digest
-
-    def counting_digest(key: bytes, msg: bytes, digest_name: str) -> bytes:
-        macs.append(digest_name)
-        return digest(key, msg, digest_name)
-
-    def no_salted_hmac(*args: Any, **kwargs: Any) -> Any:
-        macs.append("salted_hmac")
-        return salted_hmac(*args, **kwargs)
-
-    monkeypatch.setattr(tokens.hmac, "digest", counting_digest)
-    monkeypatch.setattr(tokens, "salted_hmac", no_salted_hmac)
-    with django_assert_num_queries(1):
-        response = client.get(WHOAMI, HTTP_AUTHORIZATION=header)
-    assert response.status_code == 200
-    assert macs == ["sha256"]
-
-
-# Routers, viewsets and other authentication classes.
-
-
-def test_viewset_through_a_router(client: Client, user: AbstractBaseUser) -> None:
-    user_id, token = credentials(user)
-    header = basic(user_id, token)
-    listed = client.get("/drf/notes/", HTTP_AUTHORIZATION=header)
+def test_viewset_through_a_router(client: Client, user: Any, token: str) -> None:
+    header = basic_auth(user.pk, token)
     created = client.post(
         "/drf/notes/", {"text": "hello"}, content_type="application/json", HTTP_AUTHORIZATION=header
     )
-    assert listed.status_code == 200
-    assert listed.json() == [{"owner": user_id, "text": "first"}]
     assert created.status_code == 201
-    assert created.json() == {"owner": user_id, "text": "hello"}
+    assert created.json() == {"owner": str(user.pk), "text": "hello"}
     assert client.get("/drf/notes/").status_code == 401
 
 
-def test_session_authenticates_when_no_token_is_sent(
-    client: Client, user: AbstractBaseUser
+@pytest.mark.parametrize(
+    ("url", "session", "token", "status", "authenticator"),
+    [
+        ("/drf/token-then-session/", "alice", None, 200, "SessionAuthentication"),
+        ("/drf/token-then-session/", "bob", "valid", 200, "TokenAuthentication"),
+        ("/drf/token-then-session/", "alice", "wrong", 401, None),
+        ("/drf/session-then-token/", None, "valid", 200, "TokenAuthentication"),
+        # DRF takes WWW-Authenticate from the first class; SessionAuthentication has none.
+        ("/drf/session-then-token/", None, None, 403, None),
+    ],
+    ids=["session-alone", "token-wins", "wrong-token-despite-session", "token-2nd", "no-challenge"],
+)
+def test_token_with_session_authentication(
+    client: Client,
+    user: Any,
+    url: str,
+    session: str | None,
+    token: str | None,
+    status: int,
+    authenticator: str | None,
 ) -> None:
-    client.force_login(user)
-    response = client.get("/drf/token-then-session/")
-    assert response.status_code == 200
-    assert response.json()["authenticator"] == "SessionAuthentication"
-
-
-def test_token_wins_over_the_session(client: Client, user: AbstractBaseUser) -> None:
-    other = make_user("bob@example.com")
-    client.force_login(other)
-    response = client.get("/drf/token-then-session/", HTTP_AUTHORIZATION=basic(*credentials(user)))
-    assert response.json()["user"] == str(user.pk)
-    assert response.json()["authenticator"] == "TokenAuthentication"
-
-
-def test_wrong_token_is_refused_despite_a_session(client: Client, user: AbstractBaseUser) -> None:
-    client.force_login(user)
-    response = client.get("/drf/token-then-session/", HTTP_AUTHORIZATION=basic(str(user.pk), "x"))
-    assert response.status_code == 401
-
-
-def test_token_authenticates_after_a_session_class(client: Client, user: AbstractBaseUser) -> None:
-    response = client.get("/drf/session-then-token/", HTTP_AUTHORIZATION=basic(*credentials(user)))
-    assert response.status_code == 200
-    assert response.json()["authenticator"] == "TokenAuthentication"
-
-
-def test_session_class_first_means_403_without_challenge(client: Client) -> None:
-    # DRF takes WWW-Authenticate from the first class; SessionAuthentication has none.
-    response = client.get("/drf/session-then-token/")
-    assert response.status_code == 403
-    assert "WWW-Authenticate" not in response
-
-
-def test_authenticate_header_is_the_token_required_challenge() -> None:
-    from tokenapi.http import WWW_AUTHENTICATE
-
-    assert TokenAuthentication().authenticate_header(None) == WWW_AUTHENTICATE == CHALLENGE  # type: ignore[arg-type]
+    if session:
+        client.force_login(user if session == "alice" else make_user(session))
+    headers = {}
+    if token:
+        value = token_generator.make_token(user) if token == "valid" else "1-wrong"
+        headers["HTTP_AUTHORIZATION"] = basic_auth(user.pk, value)
+    response = client.get(url, **headers)
+    assert response.status_code == status
+    if authenticator:
+        assert response.json()["user"] == str(user.pk)
+        assert response.json()["authenticator"] == authenticator
+    assert ("WWW-Authenticate" in response) == (status == 401)

@@ -8,11 +8,14 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import override_settings
+from django.urls import path
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.generators import SchemaGenerator
 from openapi_spec_validator import validate
 
 import tokenapi.contrib
+from tests.drf_views import WhoAmIView
+from tokenapi.contrib.rest_framework import TokenAuthentication
 
 SCHEME = {
     "type": "http",
@@ -33,10 +36,19 @@ def spectacular_settings(settings: Any) -> None:
     }
 
 
+class SiteTokenAuthentication(TokenAuthentication):
+    """A site's own subclass: the scheme describes it too."""
+
+
+class SubclassView(WhoAmIView):
+    authentication_classes = (SiteTokenAuthentication,)
+
+
 def _schema() -> dict[str, Any]:
     from tests import integration_urls
 
-    generator = SchemaGenerator(patterns=integration_urls.urlpatterns)
+    patterns = [*integration_urls.urlpatterns, path("drf/subclass/", SubclassView.as_view())]
+    generator = SchemaGenerator(patterns=patterns)
     return generator.get_schema(request=None, public=True)  # type: ignore[no-any-return]
 
 
@@ -57,6 +69,7 @@ def test_views_using_the_class_require_the_scheme() -> None:
     # The project default: the token, then the session (the README's order).
     assert paths["/drf/whoami/"]["get"]["security"] == [{"tokenapiAuth": []}, {"cookieAuth": []}]
     assert paths["/drf/notes/"]["post"]["security"] == [{"tokenapiAuth": []}, {"cookieAuth": []}]
+    assert paths["/drf/subclass/"]["get"]["security"] == [{"tokenapiAuth": []}]
 
 
 def test_scheme_matches_the_shipped_description() -> None:

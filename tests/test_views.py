@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime
-import json
-import re
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model, user_login_failed
-from django.contrib.auth.backends import ModelBackend
-from django.test import Client, RequestFactory
+from django.contrib.auth import get_user_model
+from django.test import Client
 from django.urls import resolve, reverse
 from django.views.debug import SafeExceptionReporterFilter
 
@@ -24,9 +21,9 @@ from tests.helpers import (
     make_legacy_token,
     make_user,
 )
-from tokenapi import errors, views
-from tokenapi.errors import RequestError
-from tokenapi.tokens import token_generator
+from tokenapi import views
+from tokenapi.backends import TokenBackend
+from tokenapi.tokens import TokenGenerator, token_generator
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +31,12 @@ NOW = datetime.datetime(2026, 5, 4, 3, 2, 1, tzinfo=datetime.timezone.utc)
 NEW = "/token/new.json"
 VERIFY = "/token/verify.json"
 REFRESH = "/token/refresh.json"
+CHALLENGE = 'Basic realm="api"'
+MISSING_LOGIN = "Must include 'username' and 'password' as POST parameters."
+LOGIN_FAILED = "Unable to log you in, please try again."
+MALFORMED_LOGIN = "'username' and 'password' must be strings of valid text without NUL characters."
+NOT_AN_OBJECT = "Request body must be a JSON object."
+PAIR_REFUSED = "Token did not match user."
 
 
 def json_pk(user: Any) -> object:
@@ -41,32 +44,34 @@ def json_pk(user: Any) -> object:
     return user.pk if isinstance(user.pk, int) else str(user.pk)
 
 
-def assert_token_response(response: Any, user: Any) -> dict[str, Any]:
+def assert_token_response(response: Any, user: Any, expires: str) -> None:
+    """A token answer for ``user`` minted now, the clock being frozen."""
     assert response.status_code == 200, response.content
-    data = json_body(response)
-    assert set(data) == {"success", "token", "user", "expires"}
-    assert data["success"] is True
-    assert data["user"] == json_pk(user)
-    assert token_generator.check_token(user, data["token"])
-    assert re.fullmatch(r"[0-9a-z]+-[A-Za-z0-9_-]{43}", data["token"])
-    return data
+    assert json_body(response) == {
+        "success": True,
+        "token": token_generator.make_token(user),
+        "user": json_pk(user),
+        "expires": expires,
+    }
 
 
-# URLs -----------------------------------------------------------------------------
+def post_login(client: Client, fields: dict[str, Any], encoding: str) -> Any:
+    if encoding == "json":
+        return client.post(NEW, fields, content_type="application/json")
+    return client.post(NEW, fields)
+
+
+def token_url(token: str, user_id: object) -> str:
+    return reverse("api_token", kwargs={"token": token, "user": user_id})
 
 
 @pytest.mark.parametrize(
     ("name", "kwargs", "path", "view"),
     [
-        ("api_token_new", {}, "/token/new.json", views.token_new),
-        ("api_token_verify", {}, "/token/verify.json", views.token_verify),
-        ("api_token_refresh", {}, "/token/refresh.json", views.token_refresh),
-        (
-            "api_token",
-            {"token": "abc-0123", "user": "7"},
-            "/token/abc-0123/7.json",
-            views.token_check,
-        ),
+        ("api_token_new", {}, NEW, views.token_new),
+        ("api_token_verify", {}, VERIFY, views.token_verify),
+        ("api_token_refresh", {}, REFRESH, views.token_refresh),
+        ("api_token", {"token": "abc-0123", "user": "7"}, "/token/abc-0123/7.json", views.token),
     ],
 )
 def test_url_names(name: str, kwargs: dict[str, str], path: str, view: Any) -> None:
@@ -76,477 +81,302 @@ def test_url_names(name: str, kwargs: dict[str, str], path: str, view: Any) -> N
 
 def test_api_token_url_takes_new_and_legacy_tokens_and_any_pk(user: Any, token: str) -> None:
     for value in (token, make_legacy_token(user)):
-        path = reverse("api_token", kwargs={"token": value, "user": user.pk})
-        assert path == f"/token/{value}/{user.pk}.json"
-        assert resolve(path).kwargs == {"token": value, "user": str(user.pk)}
+        assert resolve(token_url(value, user.pk)).kwargs == {"token": value, "user": str(user.pk)}
+
+
+@pytest.mark.parametrize(
+    ("url", "allow", "message"),
+    [
+        (NEW, "POST", "Must access via a POST request."),
+        (VERIFY, "POST", "Must access via a POST request."),
+        (REFRESH, "POST", "Must access via a POST request."),
+        ("/token/1-abc/1.json", "GET, HEAD, POST", "Must access via a GET or POST request."),
+    ],
+    ids=["new", "verify", "refresh", "token-url"],
+)
+def test_other_methods_are_405_with_allow(
+    client: Client, url: str, allow: str, message: str
+) -> None:
+    for method in ("get", "head", "post", "put", "patch", "delete", "options"):
+        if method.upper() in allow.split(", "):
+            continue
+        response = getattr(client, method)(url)
+        assert response.status_code == 405
+        assert response["Allow"] == allow
+        if method != "head":
+            assert assert_json_error(response, 405)["errors"] == message
+
+
+def test_every_endpoint_is_csrf_exempt(user: Any, token: str) -> None:
+    client = Client(enforce_csrf_checks=True, raise_request_exception=True)
+    login = {"username": login_of("alice"), "password": PASSWORD}
+    assert client.post(NEW, login).status_code == 200
+    for url in (VERIFY, REFRESH, token_url(token, user.pk)):
+        assert client.post(url, {"user": user.pk, "token": token}).status_code == 200
 
 
 # new.json -------------------------------------------------------------------------
 
 
-def test_new_with_form_fields(client: Client, user: Any) -> None:
-    response = client.post(NEW, {"username": login_of("alice"), "password": PASSWORD})
-    assert_token_response(response, user)
-
-
-def test_new_with_json_body(client: Client, user: Any) -> None:
-    body = {"username": login_of("alice"), "password": PASSWORD}
-    assert_token_response(client.post(NEW, body, content_type="application/json"), user)
-
-
-def test_new_accepts_the_username_field_name(client: Client, user: Any) -> None:
-    field = get_user_model().USERNAME_FIELD
-    response = client.post(NEW, {field: login_of("alice"), "password": PASSWORD})
-    assert_token_response(response, user)
-    body = {field: login_of("alice"), "password": PASSWORD}
-    assert_token_response(client.post(NEW, body, content_type="application/json"), user)
-
-
-def test_new_username_wins_over_the_username_field_name(client: Client, user: Any) -> None:
-    field = get_user_model().USERNAME_FIELD
-    if field == "username":
-        field = "email"  # auth.User: a field that must be ignored then
-    body = {"username": login_of("alice"), field: "nobody", "password": PASSWORD}
-    assert_token_response(client.post(NEW, body), user)
-
-
-def test_new_expires_is_iso_8601_utc(client: Client, user: Any, settings: Any) -> None:
-    settings.TOKENAPI_TIMEOUT = 3600
-    with time_machine.travel(NOW, tick=False):
-        response = client.post(NEW, {"username": login_of("alice"), "password": PASSWORD})
-        data = assert_token_response(response, user)
-    assert data["expires"] == "2026-05-04T04:02:01Z"
-    expires = datetime.datetime.fromisoformat(data["expires"].replace("Z", "+00:00"))
-    assert expires == NOW + datetime.timedelta(hours=1)
-
-
-def test_new_expires_follows_token_timeout_days(client: Client, user: Any, settings: Any) -> None:
-    settings.TOKEN_TIMEOUT_DAYS = 2
-    with time_machine.travel(NOW, tick=False):
-        response = client.post(NEW, {"username": login_of("alice"), "password": PASSWORD})
-    assert json_body(response)["expires"] == "2026-05-06T03:02:01Z"
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("encoding", ["form", "json"])
+def test_new_answers_a_token(client: Client, user: Any, encoding: str) -> None:
+    response = post_login(client, {"username": login_of("alice"), "password": PASSWORD}, encoding)
+    assert_token_response(response, user, "2026-05-11T03:02:01Z")
 
 
 @pytest.mark.parametrize(
     "fields",
     [
-        pytest.param({"username": "alice", "password": "wrong"}, id="wrong-password"),
-        pytest.param({"username": "nobody", "password": PASSWORD}, id="unknown-user"),
+        {"email": "carol@example.com", "password": PASSWORD},
+        {"username": "carol@example.com", "email": "nobody", "password": PASSWORD},
     ],
+    ids=["USERNAME_FIELD", "username-wins"],
 )
-def test_new_bad_credentials_is_401(client: Client, user: Any, fields: dict[str, str]) -> None:
-    fields = {**fields, "username": login_of(fields["username"])}
-    data = assert_json_error(client.post(NEW, fields), 401)
-    assert data["errors"] == "Unable to log you in, please try again."
-
-
-def test_new_inactive_user_is_401(client: Client, user: Any) -> None:
-    user.is_active = False
-    user.save()
-    response = client.post(NEW, {"username": login_of("alice"), "password": PASSWORD})
-    assert_json_error(response, 401)
-
-
-class AllowAllUsersBackend(ModelBackend):
-    """Lets inactive users through, as some sites configure."""
-
-    def user_can_authenticate(self, user: Any) -> bool:
-        return True
-
-
-def test_new_refuses_inactive_users_even_from_permissive_backends(
-    client: Client, user: Any, settings: Any
+@pytest.mark.parametrize("encoding", ["form", "json"])
+def test_new_reads_the_login_as_username_or_as_the_username_field(
+    client: Client, settings: Any, encoding: str, fields: dict[str, str]
 ) -> None:
-    settings.AUTHENTICATION_BACKENDS = [
-        "tests.test_views.AllowAllUsersBackend",
-        "tokenapi.backends.TokenBackend",
-    ]
-    user.is_active = False
-    user.save()
+    settings.AUTH_USER_MODEL = "testapp.EmailUser"  # its USERNAME_FIELD is not "username"
+    carol = get_user_model()._default_manager.create_user("carol@example.com", PASSWORD)
+    response = post_login(client, fields, encoding)
+    assert response.status_code == 200, response.content
+    assert json_body(response)["user"] == str(carol.pk)
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize(
+    ("setting", "value", "expires"),
+    [
+        ("TOKENAPI_TIMEOUT", 3600, "2026-05-04T04:02:01Z"),
+        ("TOKEN_TIMEOUT_DAYS", 2, "2026-05-06T03:02:01Z"),
+    ],
+)
+def test_new_expires_at_the_end_of_the_lifetime(
+    client: Client, user: Any, settings: Any, setting: str, value: int, expires: str
+) -> None:
+    setattr(settings, setting, value)
     response = client.post(NEW, {"username": login_of("alice"), "password": PASSWORD})
-    assert_json_error(response, 401)
+    assert_token_response(response, user, expires)
 
 
 @pytest.mark.parametrize(
-    "fields",
+    ("username", "password", "status", "message"),
     [
-        pytest.param({}, id="nothing"),
-        pytest.param({"username": "alice"}, id="no-password"),
-        pytest.param({"password": PASSWORD}, id="no-username"),
-        pytest.param({"username": "", "password": PASSWORD}, id="empty-username"),
-        pytest.param({"username": "alice", "password": ""}, id="empty-password"),
+        pytest.param(None, None, 401, MISSING_LOGIN, id="nothing"),
+        pytest.param("alice", None, 401, MISSING_LOGIN, id="no-password"),
+        pytest.param(None, PASSWORD, 401, MISSING_LOGIN, id="no-username"),
+        pytest.param("", PASSWORD, 401, MISSING_LOGIN, id="empty-username"),
+        pytest.param("alice", "", 401, MISSING_LOGIN, id="empty-password"),
+        pytest.param("alice", "wrong", 401, LOGIN_FAILED, id="wrong-password"),
+        pytest.param("nobody", PASSWORD, 401, LOGIN_FAILED, id="unknown-user"),
+        pytest.param("ali\x00ce", PASSWORD, 400, MALFORMED_LOGIN, id="nul-username"),
+        pytest.param("alice", "pass\x00", 400, MALFORMED_LOGIN, id="nul-password"),
     ],
 )
-def test_new_missing_fields_is_401(client: Client, user: Any, fields: dict[str, str]) -> None:
-    if fields.get("username"):
-        fields = {**fields, "username": login_of("alice")}
-    data = assert_json_error(client.post(NEW, fields), 401)
-    assert data["errors"] == "Must include 'username' and 'password' as POST parameters."
-    json_response = client.post(NEW, fields, content_type="application/json")
-    assert_json_error(json_response, 401)
+@pytest.mark.parametrize("encoding", ["form", "json"])
+def test_new_refuses_a_login(
+    client: Client,
+    user: Any,
+    encoding: str,
+    username: str,
+    password: str,
+    status: int,
+    message: str,
+) -> None:
+    if username in ("alice", "nobody"):
+        username = login_of(username)
+    fields = {"username": username, "password": password}
+    fields = {name: value for name, value in fields.items() if value is not None}
+    response = post_login(client, fields, encoding)
+    assert assert_json_error(response, status)["errors"] == message
+    assert not response.has_header("WWW-Authenticate")
 
 
-@pytest.mark.parametrize("method", ["get", "put", "patch", "delete", "head", "options"])
-def test_new_other_methods_are_405_with_allow(client: Client, method: str) -> None:
-    response = getattr(client, method)(NEW)
-    assert response.status_code == 405
-    assert response["Allow"] == "POST"
-    if method != "head":
-        data = assert_json_error(response, 405)
-        assert data["errors"] == "Must access via a POST request."
-
-
-@pytest.mark.parametrize("body", ["{bad json", "[]", '"alice"', "3", "null", ""], ids=repr)
-def test_new_malformed_json_is_400(client: Client, user: Any, body: str) -> None:
+@pytest.mark.parametrize(
+    ("body", "content_type", "message"),
+    [
+        ("{bad json", "application/json", NOT_AN_OBJECT),
+        ("", "application/json", NOT_AN_OBJECT),
+        ("[]", "application/json", NOT_AN_OBJECT),
+        ('"alice"', "application/json", NOT_AN_OBJECT),
+        ("3", "application/json", NOT_AN_OBJECT),
+        ("null", "application/json", NOT_AN_OBJECT),
+        ('{"username": ["alice"], "password": "p"}', "application/json", MALFORMED_LOGIN),
+        ('{"username": {"a": 1}, "password": "p"}', "application/json", MALFORMED_LOGIN),
+        ('{"username": 5, "password": "p"}', "application/json", MALFORMED_LOGIN),
+        ('{"username": true, "password": "p"}', "application/json", MALFORMED_LOGIN),
+        ('{"username": "alice", "password": 12345}', "application/json", MALFORMED_LOGIN),
+        ('{"username": "alice", "password": ["p"]}', "application/json", MALFORMED_LOGIN),
+        # JSON can spell lone surrogates; no database driver or password hasher takes them.
+        ('{"username": "\\ud800", "password": "p"}', "application/json", MALFORMED_LOGIN),
+        ('{"username": "alice", "password": "p\\udfff"}', "application/json", MALFORMED_LOGIN),
+        ("garbage", "multipart/form-data; boundary=", "Unable to read the request body."),
+    ],
+    ids=[
+        "not-json", "empty", "list", "string", "number", "null", "user-list", "user-object",
+        "user-number", "user-bool", "pw-number", "pw-list", "user-surrogate", "pw-surrogate",
+        "broken-multipart",
+    ],
+)  # fmt: skip
+def test_new_unreadable_body_is_400(
+    client: Client, user: Any, body: str, content_type: str, message: str
+) -> None:
     # CONTENT_TYPE again: the test client leaves it out when the body is empty.
-    response = client.post(
-        NEW, body, content_type="application/json", CONTENT_TYPE="application/json"
-    )
-    data = assert_json_error(response, 400)
-    assert data["errors"] == "Request body must be a JSON object."
+    response = client.post(NEW, body, content_type=content_type, CONTENT_TYPE=content_type)
+    assert assert_json_error(response, 400)["errors"] == message
 
 
 @pytest.mark.parametrize(
-    "body",
+    "backend",
     [
-        {"username": ["alice"], "password": PASSWORD},
-        {"username": {"a": 1}, "password": PASSWORD},
-        {"username": 5, "password": PASSWORD},
-        {"username": True, "password": PASSWORD},
-        {"username": "alice", "password": 12345},
-        {"username": "alice", "password": [PASSWORD]},
+        "django.contrib.auth.backends.ModelBackend",
+        "django.contrib.auth.backends.AllowAllUsersModelBackend",
     ],
-    ids=["user-list", "user-object", "user-number", "user-bool", "pw-number", "pw-list"],
 )
-def test_new_json_fields_of_wrong_type_are_400(client: Client, user: Any, body: Any) -> None:
-    assert_json_error(client.post(NEW, body, content_type="application/json"), 400)
-
-
-@pytest.mark.parametrize(
-    "fields",
-    [
-        {"username": "ali\x00ce", "password": PASSWORD},
-        {"username": "alice", "password": "pass\x00word"},
-    ],
-    ids=["nul-username", "nul-password"],
-)
-def test_new_nul_in_username_or_password_is_400(
-    client: Client, user: Any, fields: dict[str, str]
+def test_new_refuses_inactive_users_even_from_permissive_backends(
+    client: Client, user: Any, settings: Any, backend: str
 ) -> None:
-    assert_json_error(client.post(NEW, fields), 400)
-    assert_json_error(client.post(NEW, fields, content_type="application/json"), 400)
-
-
-@pytest.mark.parametrize(
-    "fields",
-    [
-        {"username": "\ud800", "password": PASSWORD},
-        {"username": "alice", "password": "pass\udfffword"},
-    ],
-    ids=["username", "password"],
-)
-def test_new_lone_surrogate_in_json_is_400(
-    client: Client, user: Any, fields: dict[str, str]
-) -> None:
-    # JSON can spell them ("\ud800"); no database driver or password hasher can encode them.
-    assert_json_error(client.post(NEW, fields, content_type="application/json"), 400)
-
-
-def test_new_is_csrf_exempt(user: Any) -> None:
-    client = Client(enforce_csrf_checks=True, raise_request_exception=True)
+    settings.AUTHENTICATION_BACKENDS = [backend, "tokenapi.backends.TokenBackend"]
+    user.is_active = False
+    user.save()
     response = client.post(NEW, {"username": login_of("alice"), "password": PASSWORD})
-    assert_token_response(response, user)
+    assert assert_json_error(response, 401)["errors"] == LOGIN_FAILED
 
 
-def test_new_tokens_are_never_legacy(client: Client, user: Any, settings: Any) -> None:
-    settings.TOKENAPI_ACCEPT_LEGACY_TOKENS = True
-    response = client.post(NEW, {"username": login_of("alice"), "password": PASSWORD})
-    assert len(json_body(response)["token"].split("-", 1)[1]) == 43
-
-
-class RequestRecordingBackend(ModelBackend):
-    """Records the request contrib.auth.authenticate() passes on."""
-
-    requests: ClassVar[list[Any]] = []
-
-    def authenticate(self, request: Any, **credentials: Any) -> Any:
-        self.requests.append(request)
-        return None
-
-
-@pytest.fixture
-def recording_backend(settings: Any) -> Any:
-    RequestRecordingBackend.requests = []
-    settings.AUTHENTICATION_BACKENDS = [
-        "tests.test_views.RequestRecordingBackend",
-        *settings.AUTHENTICATION_BACKENDS,
-    ]
-    return RequestRecordingBackend
-
-
-def test_new_passes_the_request_to_authenticate(
-    client: Client, user: Any, recording_backend: Any
+def test_new_passes_the_request_to_authenticate_and_hides_the_password(
+    client: Client, user: Any, failed_logins: Any
 ) -> None:
-    response = client.post(NEW, {"username": login_of("alice"), "password": PASSWORD})
-    assert_token_response(response, user)
-    (request,) = recording_backend.requests
-    assert request is not None and request.path == NEW
-
-
-def test_new_hides_the_password_from_error_reports(
-    client: Client, user: Any, recording_backend: Any
-) -> None:
-    client.post(NEW, {"username": login_of("alice"), "password": PASSWORD})
-    (request,) = recording_backend.requests
+    client.post(NEW, {"username": login_of("alice"), "password": "wrong password"})
+    (call,) = failed_logins
+    assert call["credentials"]["username"] == login_of("alice")
+    assert "wrong password" not in repr(call["credentials"])
+    request = call["request"]
+    assert request.path == NEW
     assert request.sensitive_post_parameters == ("password",)
     cleansed = SafeExceptionReporterFilter().get_post_parameters(request)
-    assert cleansed["password"] != PASSWORD
+    assert cleansed["password"] != "wrong password"
     assert cleansed["username"] == login_of("alice")
-
-
-def test_new_failure_sends_user_login_failed_without_the_password(
-    client: Client, user: Any
-) -> None:
-    calls: list[dict[str, Any]] = []
-
-    def receiver(sender: object, **kwargs: Any) -> None:
-        calls.append(kwargs)
-
-    user_login_failed.connect(receiver)
-    try:
-        client.post(NEW, {"username": login_of("alice"), "password": "wrong password"})
-    finally:
-        user_login_failed.disconnect(receiver)
-    assert len(calls) == 1
-    assert calls[0]["credentials"]["username"] == login_of("alice")
-    assert "wrong password" not in repr(calls[0]["credentials"])
-    assert calls[0]["request"].path == NEW
 
 
 # <token>/<user>.json --------------------------------------------------------------
 
 
-def token_url(token: str, user_id: object) -> str:
-    return reverse("api_token", kwargs={"token": token, "user": user_id})
-
-
-@pytest.mark.parametrize("method", ["get", "post"])
-def test_token_url_valid_pair(client: Client, user: Any, token: str, method: str) -> None:
+@pytest.mark.parametrize("method", ["get", "post", "head"])
+@pytest.mark.parametrize("kind", ["current", "legacy"])
+def test_token_url(client: Client, user: Any, token: str, method: str, kind: str) -> None:
+    if kind == "legacy":
+        token = make_legacy_token(user)
     response = getattr(client, method)(token_url(token, user.pk))
-    assert response.status_code == 200
-    assert json_body(response) == {"success": True}
-
-
-def test_token_url_head(client: Client, user: Any, token: str) -> None:
-    assert client.head(token_url(token, user.pk)).status_code == 200
-    assert client.head(token_url("x-y", user.pk)).status_code == 401
-
-
-@pytest.mark.parametrize("method", ["get", "post"])
-def test_token_url_legacy_token(client: Client, user: Any, method: str) -> None:
-    legacy = make_legacy_token(user)
-    assert len(legacy) == 24
-    response = getattr(client, method)(token_url(legacy, user.pk))
-    assert json_body(response) == {"success": True}
-
-
-def test_token_url_legacy_token_refused_when_disabled(
-    client: Client, user: Any, settings: Any
-) -> None:
-    settings.TOKENAPI_ACCEPT_LEGACY_TOKENS = False
-    assert_json_error(client.get(token_url(make_legacy_token(user), user.pk)), 401)
-
-
-@pytest.mark.parametrize("method", ["get", "post"])
-def test_token_url_wrong_pair_is_401(client: Client, user: Any, method: str) -> None:
-    other = make_user("bob")
-    response = getattr(client, method)(token_url(token_generator.make_token(other), user.pk))
-    data = assert_json_error(response, 401)
-    assert data["errors"] == "Token did not match user."
-
-
-def test_token_url_inactive_user_is_401(client: Client, user: Any, token: str) -> None:
-    user.is_active = False
-    user.save()
-    assert_json_error(client.get(token_url(token, user.pk)), 401)
-
-
-def test_token_url_expired_token_is_401(client: Client, user: Any) -> None:
-    with time_machine.travel(NOW, tick=False):
-        token = token_generator.make_token(user)
-    with time_machine.travel(NOW + datetime.timedelta(days=7, seconds=1), tick=False):
-        assert_json_error(client.get(token_url(token, user.pk)), 401)
-
-
-@pytest.mark.parametrize("method", ["put", "patch", "delete", "options"])
-def test_token_url_other_methods_are_405(
-    client: Client, user: Any, token: str, method: str
-) -> None:
-    response = getattr(client, method)(token_url(token, user.pk))
-    data = assert_json_error(response, 405)
-    assert response["Allow"] == "GET, HEAD, POST"
-    assert data["errors"] == "Must access via a GET or POST request."
-
-
-def test_token_url_is_csrf_exempt(user: Any, token: str) -> None:
-    client = Client(enforce_csrf_checks=True, raise_request_exception=True)
-    assert client.post(token_url(token, user.pk)).status_code == 200
+    wrong = getattr(client, method)(token_url(token + "x", user.pk))
+    assert (response.status_code, wrong.status_code) == (200, 401)
+    assert not wrong.has_header("WWW-Authenticate")  # 2.x's answer: the token is in the path
+    if method != "head":
+        assert json_body(response) == {"success": True}
+        assert assert_json_error(wrong, 401)["errors"] == PAIR_REFUSED
 
 
 # verify.json and refresh.json -------------------------------------------------------
 
 
-def credential_requests(user: Any, token: str) -> list[tuple[str, dict[str, Any]]]:
-    """The same pair sent from each credential source, as client.post() keyword arguments."""
-    return [
-        ("form", {"data": {"user": user.pk, "token": token}}),
-        (
-            "json",
-            {"data": {"user": str(user.pk), "token": token}, "content_type": "application/json"},
-        ),
-        ("basic", {"HTTP_AUTHORIZATION": basic_auth(user.pk, token)}),
+def send_pair(client: Client, url: str, source: str, user_id: object, token: str) -> Any:
+    if source == "query":
+        return client.post(f"{url}?user={user_id}&token={token}")
+    if source == "json":
+        body = {"user": str(user_id), "token": token}
+        return client.post(url, body, content_type="application/json")
+    if source == "basic":
+        return client.post(url, HTTP_AUTHORIZATION=basic_auth(user_id, token))
+    return client.post(url, {"user": user_id, "token": token})
+
+
+SOURCES = ["form", "json", "basic", "query"]
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("source", [*SOURCES, "legacy-token"])
+def test_verify_and_refresh_accept_a_valid_pair(client: Client, user: Any, source: str) -> None:
+    token = token_generator.make_token(user)
+    if source == "legacy-token":
+        source, token = "form", make_legacy_token(user)
+    response = send_pair(client, VERIFY, source, user.pk, token)
+    assert response.status_code == 200
+    assert json_body(response) == {"success": True}
+    refreshed = send_pair(client, REFRESH, source, user.pk, token)
+    assert_token_response(refreshed, user, "2026-05-11T03:02:01Z")
+
+
+@pytest.mark.parametrize("url", [VERIFY, REFRESH])
+@pytest.mark.parametrize("source", SOURCES)
+def test_wrong_pair_is_401_with_challenge(client: Client, user: Any, url: str, source: str) -> None:
+    response = send_pair(client, url, source, user.pk, token_generator.make_token(make_user("bob")))
+    assert assert_json_error(response, 401)["errors"] == PAIR_REFUSED
+    assert response["WWW-Authenticate"] == CHALLENGE
+
+
+@pytest.mark.parametrize("url", [VERIFY, REFRESH])
+def test_missing_or_malformed_credentials(client: Client, url: str) -> None:
+    response = client.post(url)
+    data = assert_json_error(response, 401)
+    assert data["errors"] == "Must include 'user' and 'token' parameters with request."
+    assert response["WWW-Authenticate"] == CHALLENGE
+    response = client.post(url, HTTP_AUTHORIZATION="Basic")
+    assert assert_json_error(response, 400)["errors"] == "Invalid Authorization header format."
+    response = client.post(url, {"user": [1], "token": "t"}, content_type="application/json")
+    assert assert_json_error(response, 400)["errors"] == "'user' and 'token' must be strings."
+
+
+@pytest.mark.parametrize("url", [VERIFY, REFRESH, "token-url"])
+def test_failed_checks_are_signalled_with_the_request(
+    client: Client, user: Any, url: str, failed_logins: Any
+) -> None:
+    if url == "token-url":
+        url = token_url("1-wrong", user.pk)
+    client.post(url, {"user": user.pk, "token": "1-wrong"})
+    assert [(call["request"].path, call["credentials"]["pk"]) for call in failed_logins] == [
+        (url, str(user.pk))
     ]
 
 
-@pytest.mark.parametrize("source", ["form", "json", "basic", "query"])
-def test_verify_valid_pair(client: Client, user: Any, token: str, source: str) -> None:
-    if source == "query":
-        response = client.post(f"{VERIFY}?user={user.pk}&token={token}")
-    else:
-        kwargs = dict(credential_requests(user, token))[source]
-        response = client.post(VERIFY, **kwargs)
-    assert response.status_code == 200
-    assert json_body(response) == {"success": True}
-
-
-def test_verify_legacy_token(client: Client, user: Any) -> None:
-    response = client.post(VERIFY, {"user": user.pk, "token": make_legacy_token(user)})
-    assert json_body(response) == {"success": True}
-
-
-@pytest.mark.parametrize("url", [VERIFY, REFRESH])
-def test_wrong_pair_is_401_with_challenge(client: Client, user: Any, url: str) -> None:
-    other_token = token_generator.make_token(make_user("bob"))
-    for _, kwargs in credential_requests(user, other_token):
-        response = client.post(url, **kwargs)
-        data = assert_json_error(response, 401)
-        assert data["errors"] == "Token did not match user."
-        assert response["WWW-Authenticate"] == 'Basic realm="api"'
-
-
-@pytest.mark.parametrize("url", [VERIFY, REFRESH])
-def test_inactive_or_unknown_user_is_401(client: Client, user: Any, token: str, url: str) -> None:
-    assert_json_error(client.post(url, {"user": "abc", "token": token}), 401)
-    user.is_active = False
-    user.save()
-    assert_json_error(client.post(url, {"user": user.pk, "token": token}), 401)
-
-
-@pytest.mark.parametrize("url", [VERIFY, REFRESH])
-def test_no_credentials_is_401_with_challenge(client: Client, url: str) -> None:
-    response = client.post(url)
-    assert_json_error(response, 401)
-    assert response["WWW-Authenticate"] == 'Basic realm="api"'
-
-
-@pytest.mark.parametrize("url", [VERIFY, REFRESH])
-def test_malformed_credentials_are_400(client: Client, url: str) -> None:
-    assert_json_error(client.post(url, HTTP_AUTHORIZATION="Basic"), 400)
-    body = {"user": [1], "token": "t"}
-    assert_json_error(client.post(url, body, content_type="application/json"), 400)
-
-
-@pytest.mark.parametrize("url", [VERIFY, REFRESH])
-@pytest.mark.parametrize("method", ["get", "put", "delete", "head"])
-def test_verify_and_refresh_other_methods_are_405(client: Client, url: str, method: str) -> None:
-    response = getattr(client, method)(url)
-    assert response.status_code == 405
-    assert response["Allow"] == "POST"
-
-
-@pytest.mark.parametrize("url", [VERIFY, REFRESH])
-def test_verify_and_refresh_are_csrf_exempt(user: Any, token: str, url: str) -> None:
-    client = Client(enforce_csrf_checks=True, raise_request_exception=True)
-    assert client.post(url, {"user": user.pk, "token": token}).status_code == 200
-
-
-def test_refresh_gives_a_fresh_token(client: Client, user: Any, settings: Any) -> None:
+def test_refresh_gives_a_fresh_token_with_a_new_lifetime(
+    client: Client, user: Any, settings: Any
+) -> None:
     settings.TOKENAPI_TIMEOUT = 600
     with time_machine.travel(NOW, tick=False):
         old = token_generator.make_token(user)
     later = NOW + datetime.timedelta(seconds=500)
     with time_machine.travel(later, tick=False):
-        data = assert_token_response(client.post(REFRESH, {"user": user.pk, "token": old}), user)
-    assert data["token"] != old
-    assert data["expires"] == "2026-05-04T03:20:21Z"
+        response = client.post(REFRESH, {"user": user.pk, "token": old})
+        assert_token_response(response, user, "2026-05-04T03:20:21Z")
+    new = json_body(response)["token"]
+    assert new != old
     with time_machine.travel(later + datetime.timedelta(seconds=200), tick=False):
         assert not token_generator.check_token(user, old)
-        assert token_generator.check_token(user, data["token"])
-
-
-@pytest.mark.parametrize("source", ["form", "json", "basic"])
-def test_refresh_from_every_source(client: Client, user: Any, token: str, source: str) -> None:
-    kwargs = dict(credential_requests(user, token))[source]
-    assert_token_response(client.post(REFRESH, **kwargs), user)
-
-
-def test_refresh_trades_a_legacy_token_for_a_new_one(client: Client, user: Any) -> None:
-    response = client.post(REFRESH, {"user": user.pk, "token": make_legacy_token(user)})
-    assert_token_response(response, user)
-
-
-def test_refresh_of_an_expired_token_is_401(client: Client, user: Any) -> None:
-    with time_machine.travel(NOW, tick=False):
-        token = token_generator.make_token(user)
-    with time_machine.travel(NOW + datetime.timedelta(days=8), tick=False):
-        assert_json_error(client.post(REFRESH, {"user": user.pk, "token": token}), 401)
+        assert token_generator.check_token(user, new)
 
 
 # Tokens from a configured generator ---------------------------------------------------
 
 
+class OwnGenerator(TokenGenerator):
+    key_salt = "tests.test_views.OwnGenerator"
+
+
+class OwnBackend(TokenBackend):
+    token_generator = OwnGenerator()
+
+
 def test_views_mint_with_the_configured_backends_generator(
     client: Client, user: Any, settings: Any
 ) -> None:
-    from tests.test_backends import CustomGenerator
-
     settings.AUTHENTICATION_BACKENDS = [
         "django.contrib.auth.backends.ModelBackend",
-        "tests.test_backends.CustomTokenBackend",
+        "tests.test_views.OwnBackend",
     ]
     response = client.post(NEW, {"username": login_of("alice"), "password": PASSWORD})
     token = json_body(response)["token"]
-    assert CustomGenerator().check_token(user, token)
+    assert OwnGenerator().check_token(user, token)
     assert not token_generator.check_token(user, token)
     assert client.get(token_url(token, user.pk)).status_code == 200
     refreshed = client.post(REFRESH, {"user": user.pk, "token": token})
-    assert CustomGenerator().check_token(user, json_body(refreshed)["token"])
-
-
-# read_login ----------------------------------------------------------------------------
-
-
-def test_read_login_reads_form_or_json() -> None:
-    rf = RequestFactory()
-    form = rf.post("/", {"username": "a", "password": "p"})
-    assert views.read_login(form) == ("a", "p")
-    body = json.dumps({"username": "a", "password": "p", "n": 1})
-    assert views.read_login(rf.post("/", body, content_type="application/json")) == ("a", "p")
-
-
-@pytest.mark.parametrize(
-    ("body", "content_type", "error"),
-    [
-        ("{bad", "application/json", errors.MALFORMED_JSON),
-        ("[]", "application/json", errors.MALFORMED_JSON),
-        ("null", "application/json", errors.MALFORMED_JSON),
-        (b"garbage", "multipart/form-data; boundary=", errors.MALFORMED_BODY),
-    ],
-)
-def test_read_login_refuses_unreadable_bodies(
-    body: str | bytes, content_type: str, error: errors.ApiError
-) -> None:
-    request = RequestFactory().post("/", body, content_type=content_type)
-    with pytest.raises(RequestError) as info:
-        views.read_login(request)
-    assert info.value.error == error
+    assert OwnGenerator().check_token(user, json_body(refreshed)["token"])
