@@ -57,18 +57,18 @@ matrix: ci-tools
 	$(CI_VENV)/bin/nox $(NOX_ARGS)
 
 # --- make bench: this app against django-tokenapi 2.1.1, DRF and simplejwt (not part of CI) ---
-# Several minutes; each competitor gets a virtualenv under benchmarks/. Writes
-# benchmarks/RESULTS.md, benchmarks/results.png and the README's headline table.
-# bench-quick tries things out in a minute or two and writes to benchmarks/quick-results/.
-BENCH_ARGS ?=
-
+# A virtualenv per competitor under benchmarks/. bench (about half an hour) writes
+# benchmarks/RESULTS.md and results.png; bench-quick (minutes) benchmarks/quick-results/.
+# Instruction counts need valgrind (apt-get install valgrind); without it they are left out.
 .PHONY: bench bench-quick
 
-bench:
-	$(PYTHON) benchmarks/run.py $(BENCH_ARGS)
+benchmarks/.venv-%/.installed: benchmarks/requirements-%.txt benchmarks/constraints.txt setup.py
+	$(PYTHON) -m venv benchmarks/.venv-$*
+	benchmarks/.venv-$*/bin/pip install --quiet -r $< $(if $(filter current,$*),-e .)
+	touch $@
 
-bench-quick:
-	$(PYTHON) benchmarks/run.py --quick $(BENCH_ARGS)
+bench bench-quick: benchmarks/.venv-current/.installed benchmarks/.venv-legacy/.installed
+	benchmarks/.venv-current/bin/python benchmarks/run.py $(if $(filter bench-quick,$@),--quick) $(BENCH_ARGS)
 
 # ---- Robustness: make fuzz, make load, make mutation (none of them part of make test) ----
 # Each prints its figures and exits non-zero when they are not clean; see README.rst.
