@@ -70,47 +70,37 @@ matrix: ci-tools
 	$(CI_VENV)/bin/nox $(NOX_ARGS)
 
 # --- make bench: this app against django-tokenapi 2.1.1, DRF and simplejwt (not part of CI) ---
-# Several minutes; each competitor gets a virtualenv under benchmarks/. Writes
-# benchmarks/RESULTS.md, benchmarks/results.png and the README's headline table.
-# bench-quick tries things out in a minute or two and writes to benchmarks/quick-results/.
-BENCH_ARGS ?=
-
+# A virtualenv per competitor under benchmarks/. bench (about half an hour) writes
+# benchmarks/RESULTS.md and results.png; bench-quick (minutes) benchmarks/quick-results/.
+# Instruction counts need valgrind (apt-get install valgrind); without it they are left out.
 .PHONY: bench bench-quick
 
-bench:
-	$(PYTHON) benchmarks/run.py $(BENCH_ARGS)
+benchmarks/.venv-%/.installed: benchmarks/requirements-%.txt benchmarks/constraints.txt setup.py
+	$(PYTHON) -m venv benchmarks/.venv-$*
+	benchmarks/.venv-$*/bin/pip install --quiet -r $< $(if $(filter current,$*),-e .)
+	touch $@
 
-bench-quick:
-	$(PYTHON) benchmarks/run.py --quick $(BENCH_ARGS)
+bench bench-quick: benchmarks/.venv-current/.installed benchmarks/.venv-legacy/.installed
+	benchmarks/.venv-current/bin/python benchmarks/run.py $(if $(filter bench-quick,$@),--quick) $(BENCH_ARGS)
 
 # ---- Robustness: make fuzz, make load, make mutation (none of them part of make test) ----
-# Each prints its figures and exits non-zero when they are not clean; see README.rst.
+# Each prints its figures and exits non-zero when they are not clean; its docstring says
+# how to tune it. Servers: tests/server.py's, on 127.0.0.1.
 ROBUST_VENV ?= .venv-robustness
 MUTATION_VENV ?= .venv-mutation
-EXAMPLE_REQUIREMENTS := $(if $(wildcard example_project/requirements.txt),-r example_project/requirements.txt)
 
 .PHONY: fuzz load mutation
 
-$(ROBUST_VENV)/.installed: setup.py robustness/requirements.txt $(wildcard example_project/requirements.txt)
-	$(PYTHON) -m venv $(ROBUST_VENV)
-	$(ROBUST_VENV)/bin/pip install --quiet -e '.[test,drf]' -r robustness/requirements.txt $(EXAMPLE_REQUIREMENTS)
+$(ROBUST_VENV)/.installed $(MUTATION_VENV)/.installed: %/.installed: setup.py \
+		example_project/requirements.txt robustness/requirements.txt robustness/requirements-mutation.txt
+	$(PYTHON) -m venv $*
+	$*/bin/pip install --quiet -e '.[test]' -r example_project/requirements.txt \
+		-r robustness/$(if $(filter $(MUTATION_VENV),$*),requirements-mutation.txt,requirements.txt)
 	touch $@
 
-# schemathesis from the OpenAPI description against the example project under gunicorn;
-# bounded by FUZZ_MAX_EXAMPLES (per operation) and FUZZ_SECONDS.
-fuzz: $(ROBUST_VENV)/.installed
-	$(ROBUST_VENV)/bin/python robustness/fuzz.py
+fuzz load: $(ROBUST_VENV)/.installed
+	$(ROBUST_VENV)/bin/python robustness/$@.py
 
-# locust, 64 users for 30 s, against the example project under gunicorn on PostgreSQL
-# (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/tok_load, created and dropped).
-load: $(ROBUST_VENV)/.installed
-	$(ROBUST_VENV)/bin/python robustness/load.py
-
-$(MUTATION_VENV)/.installed: setup.py robustness/requirements-mutation.txt
-	$(PYTHON) -m venv $(MUTATION_VENV)
-	$(MUTATION_VENV)/bin/pip install --quiet -e '.[test,drf]' -r robustness/requirements-mutation.txt $(EXAMPLE_REQUIREMENTS)
-	touch $@
-
-# mutmut over tokenapi/ with the fast tests (MUTATION_JOBS workers, default 2).
+# MUTATION_ARGS="--only 'tokenapi.conf*'" tries a part of it in a minute.
 mutation: $(MUTATION_VENV)/.installed
-	$(MUTATION_VENV)/bin/python robustness/mutation.py
+	$(MUTATION_VENV)/bin/python robustness/mutation.py $(MUTATION_ARGS)

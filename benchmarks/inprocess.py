@@ -1,64 +1,46 @@
-"""The in-process benchmarks, run inside one environment.
+"""The in-process benchmarks, run inside one environment by ``run.py``.
 
-``inprocess.py setup --db PATH`` creates the database and its one user;
-``inprocess.py check --db PATH CELL...`` makes each cell's request once and
-prints, as JSON, its query count and what a load generator must send;
-``inprocess.py CELL --db PATH [pyperf options]`` times one cell with pyperf.
+``setup --db PATH CELL...``: the database, its user, each request cell checked;
+prints the versions and each cell's query count and request, as JSON.
+``callgrind --db PATH --calls N CELL...``: loops for callgrind to count.
+``CELL --db PATH [pyperf options]``: times one cell with pyperf.
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import collections
-import datetime
+import contextlib
+import gc
 import hashlib
 import hmac
-import importlib.util
 import itertools
 import json
 import os
+import platform
 import sys
 import time
 from collections.abc import Callable
+from importlib import metadata
 from typing import Any
 
 # Run as a script, this directory comes first on sys.path, and the checkout's
 # root does not: in the 2.1.1 environment, ``tokenapi`` must be 2.1.1's.
-from cells import CELLS, LEGACY, Cell
+from cells import CELLS, Cell
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
 
 USER_PK = 1
 PASSWORD = "benchmark-password"  # noqa: S105 (a throwaway user in a throwaway database)
+VERSIONS = ["Django", "django-tokenapi", "django-tokenapi3", "djangorestframework"]
+VERSIONS += ["djangorestframework-simplejwt", "pyperf", "gunicorn"]
 
 
-def setup_django(db: str) -> None:
-    os.environ["BENCH_DB"] = db
+def setup_django(argv: list[str]) -> None:
+    os.environ["BENCH_DB"] = argv[argv.index("--db") + 1]
     import django
 
     django.setup()
-
-
-def create_database() -> None:
-    from django.contrib.auth import get_user_model
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    user_model = get_user_model()
-    if not user_model.objects.filter(pk=USER_PK).exists():
-        user_model.objects.create_user(pk=USER_PK, username="bench", password=PASSWORD)
-
-
-def available(cell: Cell) -> bool:
-    from project import settings
-
-    if (cell.env == LEGACY) == settings.CURRENT:
-        raise SystemExit(f"{cell.name} belongs to the {cell.env} environment, not this one")
-    return not cell.requires or importlib.util.find_spec(cell.requires) is not None
-
-
-# Requests ----------------------------------------------------------------------
 
 
 def request_spec(cell: Cell) -> tuple[str, dict[str, str]]:
@@ -85,58 +67,10 @@ def request_spec(cell: Cell) -> tuple[str, dict[str, str]]:
     return cell.path, {}
 
 
-def request_func(cell: Cell) -> Callable[[], Any]:
-    """One request of ``cell`` through Django's test client."""
-    from django.test import AsyncClient, Client
-
-    path, headers = request_spec(cell)
-    if cell.asynchronous:
-        client = AsyncClient()
-        loop = asyncio.new_event_loop()
-        return lambda: loop.run_until_complete(client.get(path, headers=headers))
-    sync_client = Client()
-    return lambda: sync_client.get(path, headers=headers)
-
-
-def time_requests(cell: Cell) -> Callable[[int], float]:
-    from django.test import AsyncClient, Client
-
-    path, headers = request_spec(cell)
-    if cell.asynchronous:
-        client = AsyncClient()
-        loop = asyncio.new_event_loop()
-
-        async def requests(loops: int) -> float:
-            start = time.perf_counter()
-            for _ in range(loops):
-                await client.get(path, headers=headers)
-            return time.perf_counter() - start
-
-        return lambda loops: loop.run_until_complete(requests(loops))
-
-    sync_client = Client()
-
-    def sync_requests(loops: int) -> float:
-        start = time.perf_counter()
-        for _ in range(loops):
-            sync_client.get(path, headers=headers)
-        return time.perf_counter() - start
-
-    return sync_requests
-
-
-# Verification alone --------------------------------------------------------------
-
-
-def settings_for(cell: Cell) -> Any:
-    """The settings ``cell`` runs under, as an ``override_settings``."""
+def settings_for(name: str) -> Any:
     from django.test import override_settings
 
-    if cell.name == "check_token-fallbacks":
-        return override_settings(SECRET_KEY_FALLBACKS=["old-1" * 10, "old-2" * 10, "old-3" * 10])
-    if cell.name == "check_token-no-legacy":
-        return override_settings(TOKENAPI_ACCEPT_LEGACY_TOKENS=False)
-    return override_settings()
+    return override_settings(**(CELLS[name].settings if name in CELLS else {}))
 
 
 def verify_func(cell: Cell) -> Callable[[], object]:
@@ -154,40 +88,11 @@ def verify_func(cell: Cell) -> Callable[[], object]:
         func = lambda: hmac.compare_digest(  # noqa: E731
             hmac.new(key, message, hashlib.sha256).digest(), expected
         )
-    elif cell.name in (
-        "check_token",
-        "check_token-fallbacks",
-        "check_token-no-legacy",
-        "check_token-2.1.1",
-    ):
+    elif cell.name.startswith("check_token"):
         from tokenapi.tokens import token_generator
 
         token = token_generator.make_token(user)
         func = lambda: token_generator.check_token(user, token)  # noqa: E731
-    elif cell.name == "check_token-legacy":
-        from django.utils.crypto import salted_hmac
-        from django.utils.http import int_to_base36
-
-        from tokenapi.tokens import token_generator
-
-        # A token as 2.1.1 minted it today.
-        day = (datetime.date.today() - datetime.date(2001, 1, 1)).days
-        mac = salted_hmac(
-            "tokenapi.tokens.PasswordResetTokenGenerator",
-            f"{user.pk}{user.password}{day}",
-            algorithm="sha1",
-        ).hexdigest()[::2]
-        token = f"{int_to_base36(day)}-{mac}"
-        func = lambda: token_generator.check_token(user, token)  # noqa: E731
-    elif cell.name == "make_token":
-        from tokenapi.tokens import token_generator
-
-        return lambda: token_generator.make_token(user)
-    elif cell.name == "django-check_token":
-        from django.contrib.auth.tokens import default_token_generator
-
-        token = default_token_generator.make_token(user)
-        func = lambda: default_token_generator.check_token(user, token)  # noqa: E731
     elif cell.name == "simplejwt-AccessToken":
         from rest_framework_simplejwt.tokens import AccessToken
 
@@ -200,102 +105,56 @@ def verify_func(cell: Cell) -> Callable[[], object]:
     return func
 
 
-def time_calls(func: Callable[[], object]) -> Callable[[int], float]:
-    def calls(loops: int) -> float:
-        start = time.perf_counter()
-        for _ in range(loops):
-            func()
-        return time.perf_counter() - start
+def cell_func(cell: Cell) -> Callable[[], object]:
+    """One request through Django's test client, or one call of a verify cell."""
+    from django.test import Client
 
-    return calls
-
-
-# Commands --------------------------------------------------------------------
+    if not cell.path:
+        return verify_func(cell)
+    (path, headers), client = request_spec(cell), Client()
+    return lambda: client.get(path, headers=headers)
 
 
-def count_queries() -> list[str]:
-    """Record every query of every connection, in every thread (async views use others)."""
-    from django.db.backends.signals import connection_created
+def setup(names: list[str]) -> dict[str, Any]:
+    """Create the user; check that each request cell answers 200 for it; what to report."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
-    queries: list[str] = []
-
-    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        queries.append(sql)
-        return execute(sql, params, many, context)
-
-    def install(connection: Any, **kwargs: Any) -> None:
-        connection.execute_wrappers.append(record)
-
-    connection_created.connect(install, weak=False)
-    return queries
-
-
-def check(names: list[str]) -> dict[str, Any]:
-    from django.db import connections
-
-    connections.close_all()  # so that the next connection gets the wrapper
-    queries = count_queries()
-    report: dict[str, Any] = {}
-    for name in names:
-        cell = CELLS[name]
-        if not available(cell):
-            report[name] = {"available": False}
-            continue
-        if cell.kind == "verify":
-            with settings_for(cell):
-                verify_func(cell)
-            report[name] = {"available": True}
-            continue
-        path, headers = request_spec(cell)
-        request = request_func(cell)
+    call_command("migrate", verbosity=0)
+    get_user_model().objects.create_user(pk=USER_PK, username="bench", password=PASSWORD)
+    versions = {"Python": platform.python_version()}
+    for name in VERSIONS:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            versions[name] = metadata.version(name)
+    cells: dict[str, Any] = {}
+    for cell in (CELLS[name] for name in names if CELLS[name].path):
+        request = cell_func(cell)
         request()  # connect, warm caches
-        del queries[:]
-        response = request()
-        sql = list(queries)
-        body = json.loads(response.content)
-        if response.status_code != 200 or body.get("user") != USER_PK:
-            raise SystemExit(f"{name}: {response.status_code} {response.content!r}")
-        report[name] = {
-            "available": True,
-            "queries": len(sql),
-            "sql": sql,
-            "path": path,
-            "headers": headers,
-        }
-    return report
+        with CaptureQueriesContext(connection) as queries:
+            response: Any = request()
+        if response.status_code != 200 or json.loads(response.content).get("user") != USER_PK:
+            raise SystemExit(f"{cell.name}: {response.status_code} {response.content!r}")
+        path, headers = request_spec(cell)
+        cells[cell.name] = {"queries": len(queries), "path": path, "headers": headers}
+    return {"versions": versions, "cells": cells}
+
+
+def call(func: Callable[[], object], times: int) -> None:
+    """Call ``func`` from inside one C function, consume_iterator(), which callgrind counts."""
+    collections.deque(itertools.starmap(func, itertools.repeat((), times)), maxlen=0)
 
 
 def count_instructions(names: list[str], calls: int) -> list[str]:
-    """Call each cell ``calls`` times inside one C function, for callgrind to count.
-
-    The runner starts this under ``valgrind --tool=callgrind --collect-atstart=no
-    --toggle-collect=consume_iterator --dump-after=consume_iterator``: only the
-    loops are counted, one dump each, in the order of the names printed.
-    """
-    done = []
-    for name in ["noop", *names]:
-        overrides = None
-        if name == "noop":
-            func: Callable[[], object] = lambda: None  # noqa: E731 (the loop's own cost)
-        else:
-            cell = CELLS[name]
-            if not available(cell):
-                continue
-            if cell.kind == "verify":
-                overrides = settings_for(cell)
-                overrides.enable()
-                func = verify_func(cell)
-            else:
-                func = request_func(cell)
-        for _ in range(3):  # connect, fill caches: not counted
-            func()
-        # deque(maxlen=0) consumes the iterator in consume_iterator(), the one
-        # C function callgrind counts in.
-        collections.deque(itertools.starmap(func, itertools.repeat((), calls)), maxlen=0)
-        if overrides is not None:
-            overrides.disable()
-        done.append(name)
-    return done
+    """Each cell's loop, one callgrind dump each, after calls enough to specialize bytecode."""
+    for name in ["noop", *names]:  # "noop": the loop's own cost
+        with settings_for(name):
+            func = (lambda: None) if name == "noop" else cell_func(CELLS[name])
+            [func() for _ in range(20)]  # outside consume_iterator: not counted
+            gc.collect()  # every loop starts with the collector in the same state
+            call(func, calls)
+    return ["noop", *names]
 
 
 def bench(argv: list[str]) -> None:
@@ -308,37 +167,29 @@ def bench(argv: list[str]) -> None:
     runner.argparser.add_argument("cell", choices=sorted(CELLS))
     runner.argparser.add_argument("--db", required=True)
     args = runner.parse_args(argv)
-    cell = CELLS[args.cell]
-    prepared: list[Callable[[int], float]] = []
+    prepared: list[Callable[[], object]] = []
 
     def time_func(loops: int) -> float:
         if not prepared:  # in the worker only, outside the timed part
-            setup_django(args.db)
-            if cell.kind == "verify":
-                settings_for(cell).enable()
-                prepared.append(time_calls(verify_func(cell)))
-            else:
-                prepared.append(time_requests(cell))
-        return prepared[0](loops)
+            setup_django(argv)
+            settings_for(args.cell).enable()
+            prepared.append(cell_func(CELLS[args.cell]))
+        start = time.perf_counter()
+        call(prepared[0], loops)
+        return time.perf_counter() - start
 
-    runner.bench_time_func(cell.name, time_func)
+    runner.bench_time_func(args.cell, time_func)
 
 
 def main(argv: list[str]) -> None:
-    if argv[:1] == ["setup"]:
-        setup_django(argv[argv.index("--db") + 1])
-        create_database()
-    elif argv[:1] == ["callgrind"]:
-        setup_django(argv[argv.index("--db") + 1])
-        calls = int(argv[argv.index("--calls") + 1])
-        names = [arg for arg in argv[1:] if arg in CELLS]
-        print(json.dumps(count_instructions(names, calls)))
-    elif argv[:1] == ["check"]:
-        setup_django(argv[argv.index("--db") + 1])
-        names = [arg for arg in argv[1:] if arg in CELLS]
-        print(json.dumps(check(names)))
+    command, names = argv[0], [arg for arg in argv[1:] if arg in CELLS]
+    if command not in ("setup", "callgrind"):
+        return bench(argv)
+    setup_django(argv)
+    if command == "setup":
+        print(json.dumps(setup(names)))
     else:
-        bench(argv)
+        print(json.dumps(count_instructions(names, int(argv[argv.index("--calls") + 1]))))
 
 
 if __name__ == "__main__":

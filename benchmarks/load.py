@@ -1,59 +1,80 @@
-"""A small load generator, for machines without wrk: N connections, for a bounded time.
+"""The one load generator (``make bench``, ``make load``), for servers on this machine only.
 
-Prints ``{"rps": ..., "requests": ...}``; exits non-zero if any answer is not a 200.
+Threads send the requests of a mix in turn, a new connection each (gunicorn's sync
+workers close every one anyway), for a bounded time.
 """
 
 from __future__ import annotations
 
-import argparse
 import http.client
-import json
+import statistics
 import threading
 import time
 import urllib.parse
+from collections import Counter
+from dataclasses import dataclass, field
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("url")
-    parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--headers", default="{}")
-    args = parser.parse_args()
-    url = urllib.parse.urlsplit(args.url)
+@dataclass(frozen=True)
+class Request:
+    path: str
+    headers: dict[str, str] = field(default_factory=dict)
+    method: str = "GET"
+    body: bytes | None = None
+    status: int = 200  # what it must get; anything else is counted as unexpected
+    name: str = ""
+
+
+@dataclass
+class Figures:
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    statuses: Counter[int] = field(default_factory=Counter)  # 0: no answer
+    unexpected: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def rps(self) -> float:
+        return len(self.latencies) / self.seconds
+
+    def percentile(self, p: int) -> float:
+        """In milliseconds."""
+        return 1000 * statistics.quantiles(self.latencies, n=100)[p - 1]
+
+
+def send(url: urllib.parse.SplitResult, request: Request) -> int:
+    connection = http.client.HTTPConnection(url.hostname or "", url.port, timeout=10)
+    try:
+        connection.request(request.method, request.path, request.body, request.headers)
+        with connection.getresponse() as response:
+            response.read()
+            return response.status
+    except OSError:
+        return 0
+    finally:
+        connection.close()
+
+
+def run(base_url: str, mix: list[Request], seconds: float, connections: int = 8) -> Figures:
+    """Load ``base_url`` with ``mix`` for ``seconds``; every answer is counted."""
+    url = urllib.parse.urlsplit(base_url)
     if url.hostname not in ("127.0.0.1", "localhost", "::1"):
-        raise SystemExit("load.py only loads servers on this machine")
-    headers = json.loads(args.headers)
-    path = url.path + (f"?{url.query}" if url.query else "")
-    deadline = time.monotonic() + args.seconds
-    counts = [0] * args.connections
-    failures: list[str] = []
+        raise SystemExit(f"load: only servers on this machine, not {base_url}")
+    figures, lock, deadline = Figures(), threading.Lock(), time.monotonic() + seconds
 
     def worker(index: int) -> None:
-        while time.monotonic() < deadline and not failures:
-            # gunicorn's sync workers close every connection, as with wrk.
-            connection = http.client.HTTPConnection(url.hostname, url.port, timeout=5)
-            try:
-                connection.request("GET", path, headers=headers)
-                response = connection.getresponse()
-                response.read()
-                if response.status != 200:
-                    failures.append(f"{response.status}")
-                counts[index] += 1
-            finally:
-                connection.close()
+        while (now := time.monotonic()) < deadline:
+            request, index = mix[index % len(mix)], index + 1
+            status = send(url, request)
+            with lock:
+                figures.latencies.append(time.monotonic() - now)
+                figures.statuses[status] += 1
+                if status != request.status:
+                    figures.unexpected[f"{request.name or request.path}: {status}"] += 1
 
-    start = time.monotonic()
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(args.connections)]
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(connections)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    elapsed = time.monotonic() - start
-    if failures:
-        raise SystemExit(f"non-200 answers: {failures[:5]}")
-    print(json.dumps({"rps": sum(counts) / elapsed, "requests": sum(counts)}))
-
-
-if __name__ == "__main__":
-    main()
+    figures.seconds = time.monotonic() - (deadline - seconds)
+    return figures

@@ -1,152 +1,66 @@
-"""Load the example project under gunicorn + PostgreSQL with locust, and print the figures.
+"""Load the example project with a mix of good and bad requests; every status is checked.
 
-Creates its own PostgreSQL database (``DATABASE_URL``, default
-``postgres://postgres@127.0.0.1:5432/tok_load``), serves the example project on
-a free 127.0.0.1 port, drives it with ``locustfile.py`` (64 users, 30 s by
-default), then stops the server and drops the database, whatever happened.
-Prints requests/s, p50 and p99 latency, unexpected statuses and 5xx; exits
-non-zero if there is any unexpected status or 5xx.
-
-    python robustness/load.py [--users 64] [--seconds 30] [--workers N]
+The example project (``demo_site.py``) on PostgreSQL, beside ``DATABASE_URL``'s
+database (default ``postgres://postgres@127.0.0.1:5432/tok_load``; on SQLite the
+concurrent writes of failed checks end in "database is locked"); ``LOAD_WORKERS``
+sync workers (2 per core + 1); ``benchmarks/load.py`` with ``LOAD_CONNECTIONS``
+(16) for ``LOAD_SECONDS`` (30). No logins in the mix: PBKDF2 makes each cost half
+a second of CPU, on purpose. Exits non-zero on any unexpected status.
 """
-
-# Every command line here is built by this script, not taken from input.
-# ruff: noqa: S603
 
 from __future__ import annotations
 
-import argparse
-import csv
 import json
 import os
-import subprocess
 import sys
-import tempfile
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from base64 import b64encode
 
-import psycopg
-from psycopg import sql
+from demo_site import ROOT, Site, demo_site  # this directory comes first on sys.path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "benchmarks"))  # before this directory: load is the generator
 
-from server import BIN, obtain_token, serve  # noqa: E402
-
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/tok_load"
+from load import Request, run
 
 
-def admin_connection(database_url: str) -> tuple[psycopg.Connection, str]:
-    """A connection to the server's ``postgres`` database, and the name of ours."""
-    parts = urlsplit(database_url)
-    name = parts.path.lstrip("/")
-    if parts.scheme not in ("postgres", "postgresql", "pgsql") or not name:
-        raise SystemExit(
-            f"load: DATABASE_URL must name a PostgreSQL database, not {database_url!r}"
-        )
-    admin_url = urlunsplit(("postgresql", parts.netloc, "/postgres", parts.query, ""))
-    return psycopg.connect(admin_url, autocommit=True), name
+def mix(site: Site) -> list[Request]:
+    def basic(token: str) -> dict[str, str]:
+        return {"Authorization": "Basic " + b64encode(f"{site.user}:{token}".encode()).decode()}
 
-
-def create_database(database_url: str) -> None:
-    connection, name = admin_connection(database_url)
-    with connection:
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def drop_database(database_url: str) -> None:
-    connection, name = admin_connection(database_url)
-    with connection:
-        connection.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-
-
-def run_locust(
-    base_url: str, pair: tuple[str, str], password: str, args: argparse.Namespace, out: Path
-) -> int:
-    env = dict(
-        os.environ,
-        LOAD_USER=pair[0],
-        LOAD_TOKEN=pair[1],
-        LOAD_PASSWORD=password,
-        LOAD_RESULT=str(out / "statuses.json"),
-    )
-    command = [
-        str(BIN / "locust"),
-        "--locustfile",
-        str(HERE / "locustfile.py"),
-        "--headless",
-        "--host",
-        base_url,
-        "--users",
-        str(args.users),
-        "--spawn-rate",
-        str(args.users),
-        "--run-time",
-        f"{args.seconds}s",
-        "--stop-timeout",
-        "10",
-        "--csv",
-        str(out / "load"),
-        "--only-summary",
-        "--loglevel",
-        "WARNING",
-        "--exit-code-on-error",
-        "0",
-    ]
-    return subprocess.run(command, env=env, check=False).returncode
-
-
-def read_figures(out: Path) -> dict[str, float]:
-    with open(out / "load_stats.csv", newline="") as stats:
-        rows = {row["Name"]: row for row in csv.DictReader(stats)}
-    total = rows["Aggregated"]
-    statuses = json.loads((out / "statuses.json").read_text())
-    return {
-        "requests": int(total["Request Count"]),
-        "failures": int(total["Failure Count"]),
-        "rps": float(total["Requests/s"]),
-        "p50": float(total["50%"]),
-        "p99": float(total["99%"]),
-        "server_errors": sum(n for status, n in statuses.items() if int(status) >= 500),
-        "no_response": statuses.get("0", 0),
-    }
+    good, wrong = basic(site.token), basic(site.token[:-1] + "AB"[site.token[-1] == "A"])
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    pair = f"user={site.user}&token={site.token}"
+    return [
+        Request(f"/api/notes/?{pair}", name="function view, query"),
+        Request("/api/cbv/notes/", good, name="class view, Basic"),
+        Request("/api/async/notes/", good, name="async view, Basic"),
+        Request("/api/drf/notes/", good, name="DRF view, Basic"),
+        Request("/token/verify.json", form, "POST", pair.encode(), name="verify.json"),
+        Request("/token/refresh.json", {"Content-Type": "application/json"}, "POST",
+                json.dumps({"user": site.user, "token": site.token}).encode(), name="refresh.json"),
+        Request("/api/notes/", wrong, status=403, name="wrong token"),
+        Request("/token/verify.json", form, "POST", f"user=987654321&token={site.token}".encode(),
+                status=401, name="unknown user"),
+    ]  # fmt: skip
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--users", type=int, default=64)
-    parser.add_argument("--seconds", type=int, default=30)
-    # Sync workers: one request each at a time; 2 per core plus one, minus the load tool's share.
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
-    args = parser.parse_args()
-    database_url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
-    os.environ.setdefault("CONN_MAX_AGE", "60")  # one connection per worker, as in production
-    # The mix sends bad credentials from one address all along: with django-axes
-    # installed, a real limit would turn the rest of the run into 429s. Failures
-    # are still recorded (the cost under load); the lockout has its own tests.
-    os.environ.setdefault("AXES_FAILURE_LIMIT", "1000000000")
-    create_database(database_url)
-    try:
-        with tempfile.TemporaryDirectory(prefix="tokenapi-load-") as tmp:
-            out = Path(tmp)
-            with serve(database_url, workers=args.workers) as site:
-                pair = obtain_token(site)
-                status = run_locust(site.base_url, pair, site.password, args, out)
-            figures = read_figures(out)
-    finally:
-        drop_database(database_url)
+    seconds = float(os.environ.get("LOAD_SECONDS", 30))
+    connections = int(os.environ.get("LOAD_CONNECTIONS", 16))
+    workers = int(os.environ.get("LOAD_WORKERS", 2 * (os.cpu_count() or 1) + 1))
+    # Bad credentials all along from one address: no lockout (it has its own tests).
+    limits = {"AXES_FAILURE_LIMIT": "1000000000", "CONN_MAX_AGE": "60"}
+    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tok_load")
+    with demo_site("load", workers=workers, **limits) as site:
+        figures = run(site.url, mix(site), seconds, connections)
     print(
-        f"load: {args.users} users, {args.seconds} s, {args.workers} gunicorn workers, PostgreSQL: "
-        f"{figures['requests']} requests, {figures['rps']:.0f} requests/s, "
-        f"p50 {figures['p50']:.0f} ms, p99 {figures['p99']:.0f} ms, "
-        f"{figures['failures']} unexpected statuses, {figures['server_errors']} 5xx "
-        f"(locust exit {status})"
+        f"load: {connections} connections, {figures.seconds:.0f} s, {workers} workers: "
+        f"{len(figures.latencies)} requests, {figures.rps:.0f} requests/s, "
+        f"p50 {figures.percentile(50):.0f} ms, p99 {figures.percentile(99):.0f} ms, "
+        f"statuses {dict(sorted(figures.statuses.items()))}"
     )
-    bad = figures["failures"] or figures["server_errors"] or not figures["requests"]
-    return 1 if bad or status else 0
+    for what, count in figures.unexpected.most_common():
+        print(f"  unexpected: {what} ({count} times)")
+    return 1 if figures.unexpected or not figures.latencies else 0
 
 
 if __name__ == "__main__":

@@ -1,41 +1,58 @@
+"""One view per cell; every authenticated view answers the same body."""
+
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, path
 
-from project import settings, views
+from project import settings
 from tokenapi.decorators import token_required
 
+USER_PK = 1  # the one user the setup creates
+
+
+def bare(request: HttpRequest) -> HttpResponse:
+    """No authentication, but the one query any authentication needs."""
+    return JsonResponse({"user": get_user_model()._default_manager.get(pk=USER_PK).pk})
+
+
+def whoami(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"user": request.user.pk})
+
+
 urlpatterns: list[URLPattern] = [
-    path("plain/", views.plain),
-    path("bare/", views.bare),
-    path("bare-async/", views.bare_async),
+    path("bare/", bare),
     # This app's decorator in its environment, 2.1.1's in the other.
-    path("token-required/", token_required(views.whoami)),
+    path("token-required/", token_required(whoami)),
 ]
-if settings.CURRENT:
-    urlpatterns += [path("token-required-async/", token_required(views.awhoami))]
-
-if settings.HAS_DRF:
+if settings.CURRENT:  # DRF and simplejwt live beside this app only
     from rest_framework.authentication import TokenAuthentication
+    from rest_framework.permissions import IsAuthenticated
+    from rest_framework.request import Request
+    from rest_framework.response import Response
+    from rest_framework.views import APIView
+    from rest_framework_simplejwt.authentication import JWTAuthentication
 
-    urlpatterns += [
-        path("drf/", views.DrfBare.as_view()),
-        path("drf-token/", views.DrfWhoami.as_view(authentication_classes=(TokenAuthentication,))),
-    ]
-    if settings.HAS_SIMPLEJWT:
-        from rest_framework_simplejwt.authentication import JWTAuthentication
+    from tokenapi.contrib.rest_framework import TokenAuthentication as TokenapiAuthentication
 
-        urlpatterns += [
-            path("drf-jwt/", views.DrfWhoami.as_view(authentication_classes=(JWTAuthentication,))),
-        ]
-    try:
-        from tokenapi.contrib.rest_framework import TokenAuthentication as TokenapiAuthentication
-    except ImportError:  # not in this version of the app
-        pass
-    else:
-        urlpatterns += [
-            path(
-                "drf-tokenapi/",
-                views.DrfWhoami.as_view(authentication_classes=(TokenapiAuthentication,)),
-            ),
-        ]
+    class DrfBare(APIView):
+        """DRF without authentication, fetching the user: the DRF cells' baseline."""
+
+        def get(self, request: Request) -> Response:
+            return Response({"user": get_user_model()._default_manager.get(pk=USER_PK).pk})
+
+    class DrfWhoami(APIView):
+        permission_classes = (IsAuthenticated,)
+
+        def get(self, request: Request) -> Response:
+            return Response({"user": request.user.pk})
+
+    urlpatterns.append(path("drf/", DrfBare.as_view()))
+    for route, authentication in (
+        ("drf-token/", TokenAuthentication),
+        ("drf-jwt/", JWTAuthentication),
+        ("drf-tokenapi/", TokenapiAuthentication),
+    ):
+        view = DrfWhoami.as_view(authentication_classes=(authentication,))
+        urlpatterns.append(path(route, view))
