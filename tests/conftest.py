@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -44,12 +43,15 @@ def failed_logins() -> Iterator[list[dict[str, Any]]]:
     user_login_failed.disconnect(receiver)
 
 
-def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
-    """Leave out ``test_axes.py`` unless django-axes is configured.
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect tests marked ``axes`` unless django-axes is configured.
 
-    It needs ``--ds=tests.settings_axes``, which ``make test`` runs it with;
-    under other settings it is not collected rather than skipped.
+    They need ``--ds=tests.settings_axes``, which ``make test`` runs them with;
+    under other settings they are not run rather than skipped.
     """
-    if collection_path.name == "test_axes.py":
-        return "axes" not in settings.INSTALLED_APPS
-    return None
+    if "axes" in settings.INSTALLED_APPS:
+        return
+    deselected = [item for item in items if item.get_closest_marker("axes")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker("axes")]

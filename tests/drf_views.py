@@ -36,6 +36,10 @@ class WhoAmIView(APIView):
         return Response({**_whoami(request), "data": data, "files": files})
 
 
+class PublicView(WhoAmIView):
+    permission_classes = ()
+
+
 class TokenThenSessionView(WhoAmIView):
     authentication_classes = (TokenAuthentication, SessionAuthentication)
 

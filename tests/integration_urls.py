@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/sync/", views.sync_view),
     path("api/async/", views.async_view),
     path("drf/whoami/", drf_views.WhoAmIView.as_view(), name="drf-whoami"),
+    path("drf/public/", drf_views.PublicView.as_view()),
     path("drf/token-then-session/", drf_views.TokenThenSessionView.as_view()),
     path("drf/session-then-token/", drf_views.SessionThenTokenView.as_view()),
     path("drf/lazy/", drf_views.LazyAuthenticationView.as_view()),

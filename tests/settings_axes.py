@@ -1,6 +1,7 @@
 """The suite with django-axes, configured by the README's snippet as a site pastes it.
 
-``make test`` runs ``tests/test_axes.py`` under these settings.
+``make test`` runs ``tests/test_contrib_axes.py`` under these settings; its tests
+marked ``axes`` run only there.
 """
 
 from tests.readme import readme_code

@@ -19,21 +19,19 @@ from typing import Any
 import pytest
 from asgiref.sync import async_to_sync
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import caches
+from django.db import connection
 from django.http import HttpResponse
 from django.test import AsyncClient, Client, RequestFactory
 from django.utils.translation import gettext_lazy
 
-from tests.helpers import PASSWORD, basic_auth, json_body, login_of, make_user
-from tests.integration_utils import assert_documented
+from tests.helpers import PASSWORD, assert_documented, basic_auth, json_body, login_of
 from tests.readme import readme_settings
 from tokenapi.backends import MASKED_TOKEN
 from tokenapi.contrib.axes import get_username, lockout_response
 from tokenapi.contrib.openapi import load_description
 
-needs_axes = pytest.mark.skipif(
-    "axes" not in settings.INSTALLED_APPS, reason="needs django-axes: --ds=tests.settings_axes"
-)
 LOCKED = 429  # axes' default status for a lockout
 
 
@@ -46,16 +44,17 @@ def token_failure(user_id: object) -> dict[str, object]:
 
 
 @pytest.mark.django_db
-def test_username_of_a_failed_token_check_is_the_users_login(user: Any) -> None:
-    assert get_username(RequestFactory().get("/"), token_failure(str(user.pk))) == login_of("alice")
-
-
-@pytest.mark.django_db
-def test_username_of_a_failed_token_check_for_an_unknown_user_is_the_marked_id(
-    user: Any,
+def test_a_failed_token_check_counts_under_the_marked_id_without_a_query(
+    user: Any, django_assert_num_queries: Any
 ) -> None:
+    # Apart from the login, so that junk tokens lock nobody out of logging in; the
+    # same for an id of nobody, so that a lockout tells no one which ids exist.
     unknown = str(user.pk + 1) if isinstance(user.pk, int) else str(uuid.uuid4())
-    assert get_username(RequestFactory().get("/"), token_failure(unknown)) == f"#{unknown}"
+    request = RequestFactory().get("/")
+    with django_assert_num_queries(0):
+        assert get_username(request, token_failure(str(user.pk))) == f"#{user.pk}"
+        assert get_username(request, token_failure(str(user.pk).upper())) == f"#{user.pk}"
+        assert get_username(request, token_failure(unknown)) == f"#{unknown}"
 
 
 @pytest.mark.django_db
@@ -90,10 +89,48 @@ def test_username_of_a_login_attempt(
     assert get_username(RequestFactory().post("/"), credentials) == username
 
 
+@pytest.mark.django_db
 def test_username_without_credentials_is_the_login_form_field() -> None:
     request = RequestFactory().post("/", {"username": "bob", "password": "x"})
     assert get_username(request, None) == "bob"
     assert get_username(RequestFactory().post("/"), None) is None
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        pytest.param(str.upper, id="upper-case"),
+        pytest.param(lambda login: login + " ", id="trailing-space"),
+        pytest.param(lambda login: login.replace("a", "\u00e1", 1), id="accent"),
+        pytest.param(lambda login: login, id="as-stored"),
+    ],
+)
+def test_a_login_counts_under_the_login_the_database_finds(user: Any, variant: Any) -> None:
+    # MariaDB's collations let ALICE, "alice " and an accented alice log in as alice:
+    # they are her, and count against her. Elsewhere they are nobody, counted as given.
+    name = variant(login_of("alice"))
+    expected = login_of("alice") if connection.vendor == "mysql" else name
+    assert get_username(RequestFactory().post("/"), {"username": name}) == expected
+    field = get_user_model().USERNAME_FIELD
+    assert get_username(RequestFactory().post("/"), {field: name}) == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "credentials",
+    [{"username": "a" * 300}, {"username": "x\x00y"}, token_failure("9" * 300)],
+    ids=["long-login", "nul", "long-text-id"],
+)
+def test_names_fit_axes_columns(credentials: dict[str, object]) -> None:
+    name = get_username(RequestFactory().post("/"), credentials)
+    assert name is None or len(name) <= 255
+
+
+def test_the_recorded_path_has_its_tokens_masked_and_nul_escaped(user: Any, token: str) -> None:
+    request = RequestFactory().get("/")
+    request.axes_path_info = f"/token/{token}/1\x00.json"  # type: ignore[attr-defined]
+    get_username(request, token_failure(str(user.pk)))
+    assert request.axes_path_info == "/token/********/1\\x00.json"  # type: ignore[attr-defined]
 
 
 # lockout_response -------------------------------------------------------------------------
@@ -144,6 +181,9 @@ def test_lockout_response_is_a_json_error_with_axes_status(
     assert json_body(response) == {"success": False, "errors": "Locked out."}
     assert response.get("Retry-After") == retry_after
     assert helpers.requests == [request]
+    # Like the answers it stands for: never cached, varying on the credentials.
+    assert "no-store" in response["Cache-Control"].split(", ")
+    assert response["Vary"] == "Authorization"
 
 
 # Lockouts, end to end -------------------------------------------------------------------
@@ -188,7 +228,7 @@ def assert_locked_out(response: HttpResponse) -> None:
     assert response["Retry-After"] == COOL_OFF_SECONDS
 
 
-@needs_axes
+@pytest.mark.axes
 def test_settings_are_the_readme_configuration() -> None:
     from tests import settings as base
 
@@ -201,7 +241,7 @@ def test_settings_are_the_readme_configuration() -> None:
     assert settings.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
 
 
-@needs_axes
+@pytest.mark.axes
 @pytest.mark.django_db
 @pytest.mark.usefixtures("handler", "user")
 def test_wrong_passwords_lock_the_client_out_in_json(client: Client) -> None:
@@ -263,7 +303,7 @@ def test_every_documented_lockout_is_tested() -> None:
     assert documented == tested | {("/new.json", "post")}
 
 
-@needs_axes
+@pytest.mark.axes
 @pytest.mark.django_db
 @pytest.mark.usefixtures("handler")
 @pytest.mark.parametrize("source", TOKEN_FAILURES)
@@ -278,7 +318,7 @@ def test_failed_token_checks_count_as_failures(client: Client, user: Any, source
     assert_locked_out(log_in(client, PASSWORD))
 
 
-@needs_axes
+@pytest.mark.axes
 @pytest.mark.django_db
 @pytest.mark.usefixtures("handler")
 def test_wrong_passwords_and_wrong_tokens_add_up(client: Client, user: Any) -> None:
@@ -288,7 +328,7 @@ def test_wrong_passwords_and_wrong_tokens_add_up(client: Client, user: Any) -> N
     assert_locked_out(log_in(client, "wrong"))
 
 
-@needs_axes
+@pytest.mark.axes
 @pytest.mark.django_db
 @pytest.mark.usefixtures("handler")
 def test_async_stack_gets_the_json_lockout(user: Any) -> None:
@@ -304,7 +344,7 @@ def test_async_stack_gets_the_json_lockout(user: Any) -> None:
     assert_locked_out(responses[-1])
 
 
-@needs_axes
+@pytest.mark.axes
 @pytest.mark.django_db
 @pytest.mark.usefixtures("handler")
 def test_valid_tokens_keep_working_in_one_query(
@@ -319,25 +359,46 @@ def test_valid_tokens_keep_working_in_one_query(
     assert json_body(response)["user"] == str(user.pk)
 
 
-@needs_axes
+@pytest.mark.axes
 @pytest.mark.django_db
 @pytest.mark.usefixtures("handler")
-def test_lockout_by_username_charges_wrong_tokens_to_their_user(
-    client: Client, user: Any, settings: Any
+def test_junk_tokens_lock_out_junk_tokens_not_the_users_login(
+    client: Client, user: Any, token: str, settings: Any
 ) -> None:
     settings.AXES_LOCKOUT_PARAMETERS = ["username"]
-    make_user("bob")
-    # From different addresses: only the user name ties them together.
+    # From different addresses: only the name counted under ties them together.
     wrong_token = basic_auth(user.pk, "x")
     for address in ("127.0.0.1", "127.0.0.2"):
         response = client.get("/api/sync/", HTTP_AUTHORIZATION=wrong_token, REMOTE_ADDR=address)
         assert response.status_code == 403
-    assert_locked_out(log_in(client, "wrong", REMOTE_ADDR="127.0.0.3"))
-    assert_locked_out(log_in(client, PASSWORD, REMOTE_ADDR="127.0.0.4"))
-    assert log_in(client, PASSWORD, "bob", REMOTE_ADDR="127.0.0.4").status_code == 200
+    for address in ("127.0.0.3", "127.0.0.1"):  # the limit, then any address
+        response = client.get("/api/sync/", HTTP_AUTHORIZATION=wrong_token, REMOTE_ADDR=address)
+        assert_locked_out(response)
+    assert log_in(client, PASSWORD, REMOTE_ADDR="127.0.0.4").status_code == 200
+    good = client.get("/api/sync/", HTTP_AUTHORIZATION=basic_auth(user.pk, token))
+    assert good.status_code == 200
 
 
-@needs_axes
+@pytest.mark.axes
+@pytest.mark.django_db
+@pytest.mark.usefixtures("handler")
+def test_spellings_the_database_folds_share_one_counter(
+    client: Client, user: Any, settings: Any
+) -> None:
+    settings.AXES_LOCKOUT_PARAMETERS = ["username"]
+    login = login_of("alice")
+    addresses = ("127.0.0.1", "127.0.0.2", "127.0.0.3")
+    for address, name in zip(addresses, (login.upper(), login + " ", login), strict=True):
+        client.post("/token/new.json", {"username": name, "password": "x"}, REMOTE_ADDR=address)
+    # On MariaDB all three are alice; elsewhere two are nobody and alice failed once.
+    answer = log_in(client, PASSWORD, REMOTE_ADDR="127.0.0.4")
+    if connection.vendor == "mysql":
+        assert_locked_out(answer)
+    else:
+        assert answer.status_code == 200
+
+
+@pytest.mark.axes
 @pytest.mark.django_db
 @pytest.mark.usefixtures("handler", "user")
 @pytest.mark.parametrize(
@@ -362,7 +423,7 @@ def test_lockout_by_username_of_ids_of_nobody(
     assert log_in(client, PASSWORD).status_code == 200
 
 
-@needs_axes
+@pytest.mark.axes
 @pytest.mark.django_db
 def test_tokens_stay_out_of_axes_records(client: Client, user: Any, token: str) -> None:
     from axes.models import AccessAttempt  # needs axes in INSTALLED_APPS
@@ -375,4 +436,9 @@ def test_tokens_stay_out_of_axes_records(client: Client, user: Any, token: str) 
     assert wrong not in attempt.get_data + attempt.post_data
     assert "token=********************" in attempt.get_data
     assert "token=********************" in attempt.post_data
-    assert attempt.username == login_of("alice")  # the user the id names, from get_username
+    assert attempt.username == f"#{user.pk}"  # from get_username
+    client.get(f"/token/{wrong}/{user.pk}.json")
+    client.get(f"/token/{wrong}/{user.pk}%00.json")  # PostgreSQL refuses NUL in text
+    paths = sorted(AccessAttempt.objects.values_list("path_info", flat=True))
+    assert not any(wrong in path for path in paths), paths
+    assert f"/token/********/{user.pk}\\x00.json" in paths

@@ -13,8 +13,7 @@ from django.test import Client
 from django.urls import clear_script_prefix, set_script_prefix
 from openapi_spec_validator import validate
 
-from tests.helpers import PASSWORD, basic_auth, login_of
-from tests.integration_utils import assert_documented
+from tests.helpers import PASSWORD, assert_documented, basic_auth, login_of
 from tests.readme import readme_code
 from tokenapi.contrib.openapi import DESCRIPTION_PATH, load_description
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import types
 from typing import Any
 
 import pytest
@@ -57,12 +58,41 @@ def test_valid_pair_authenticates_from_every_source(
     assert response.json()["authenticator"] == "TokenAuthentication"
 
 
-@pytest.mark.parametrize("header", [None, "Bearer abc"], ids=["nothing", "other-scheme"])
+# Front-end code sends "Authorization: null" before login; DRF's own classes ignore
+# headers that are not theirs, and so does this one.
+OTHER_SCHEMES = [None, "Bearer abc", "null", "undefined", "Bearer", "Negotiate"]
+
+
+@pytest.mark.parametrize("header", OTHER_SCHEMES)
 def test_no_credentials_is_a_401_challenge(client: Client, header: str | None) -> None:
     response = client.get(WHOAMI, **({"HTTP_AUTHORIZATION": header} if header else {}))
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == CHALLENGE
     assert response.json() == NOT_PROVIDED
+
+
+@pytest.mark.parametrize("header", OTHER_SCHEMES)
+def test_a_public_view_serves_other_schemes_anonymously(client: Client, header: str | None) -> None:
+    response = client.get("/drf/public/", **({"HTTP_AUTHORIZATION": header} if header else {}))
+    assert response.status_code == 200
+    assert response.json()["user"] == "None"
+
+
+@pytest.mark.parametrize("url", [WHOAMI, "/drf/public/"])
+def test_every_answer_varies_on_authorization(
+    client: Client, user: Any, token: str, url: str
+) -> None:
+    # So that Django's cache middleware never serves one caller's answer to another.
+    for headers in (
+        {"HTTP_AUTHORIZATION": basic_auth(user.pk, token)},
+        {},
+        {"HTTP_AUTHORIZATION": basic_auth(user.pk, "x")},
+        {"HTTP_AUTHORIZATION": "Basic"},
+    ):
+        response = client.get(url, **headers)
+        vary = response["Vary"].split(", ")
+        assert vary.count("Authorization") == 1, (response.status_code, headers, vary)
+        assert "Accept" in vary  # DRF's own, kept
 
 
 WRONG_PAIRS = {
@@ -246,3 +276,13 @@ def test_token_with_session_authentication(
         assert response.json()["user"] == str(user.pk)
         assert response.json()["authenticator"] == authenticator
     assert ("WWW-Authenticate" in response) == (status == 401)
+
+
+@pytest.mark.parametrize("vary", [None, "*", "authorization"])
+def test_vary_is_added_once_and_only_where_a_view_has_headers(vary: str | None) -> None:
+    request = Request(RequestFactory().get("/"))  # no view: nothing to add to
+    assert TokenAuthentication().authenticate(request) is None
+    view = types.SimpleNamespace(headers={} if vary is None else {"Vary": vary})
+    request = Request(RequestFactory().get("/"), parser_context={"view": view})
+    TokenAuthentication().authenticate(request)
+    assert view.headers["Vary"] == ("Authorization" if vary is None else vary)

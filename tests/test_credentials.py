@@ -251,6 +251,12 @@ def test_unreadable_multipart_is_a_malformed_body(content_type: str) -> None:
         ),
         pytest.param(f"{FORM}; charset=UTF8", "user=al\xe9&token=t".encode(), "al\xe9", id="utf-8"),
         pytest.param(FORM, "user=al\xe9&token=t".encode(), "al\xe9", id="no-charset"),
+        pytest.param(
+            f"{FORM}; charset=utf-8",
+            "user=al\xe9&token=t".encode(),
+            "al\xe9",
+            id="utf-8-as-django-spells-it",
+        ),
     ],
 )
 def test_forms_are_read_in_their_charset(content_type: str, body: bytes, expected: str) -> None:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime
+import json
+import sys
 from typing import Any
 
 import pytest
 import time_machine
 from asgiref.sync import async_to_sync, iscoroutinefunction
 from django.contrib.auth.models import AnonymousUser
+from django.core.signals import got_request_exception
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
+from django.views.debug import ExceptionReporter
 
 from tests import views
 from tests.helpers import assert_json_error, basic_auth, json_body, make_legacy_token, make_user
@@ -195,3 +199,92 @@ def test_failure_sends_user_login_failed_with_the_token_masked(
     assert call["credentials"] == {"pk": str(user.pk), "token": MASKED_TOKEN}
     assert call["request"].path == url
     assert token not in repr(call["credentials"])
+
+
+# Caches and error reports -------------------------------------------------------------
+
+
+@ALL_VIEWS
+@pytest.mark.parametrize(
+    "send",
+    [
+        pytest.param(
+            lambda client, url, pair: client.get(url, {"user": pair[0], "token": pair[1]}), id="ok"
+        ),
+        pytest.param(lambda client, url, pair: client.get(url), id="missing"),
+        pytest.param(
+            lambda client, url, pair: client.get(url, HTTP_AUTHORIZATION="Basic"), id="malformed"
+        ),
+        pytest.param(
+            lambda client, url, pair: client.get(url, {"user": pair[0], "token": "x"}), id="refused"
+        ),
+    ],
+)
+def test_every_answer_varies_on_authorization(
+    client: Client, user: Any, token: str, url: str, send: Any
+) -> None:
+    assert send(client, url, (user.pk, token))["Vary"] == "Authorization"
+
+
+def test_vary_is_added_to_the_views_own() -> None:
+    @token_required
+    def view(request: HttpRequest) -> HttpResponse:
+        response = HttpResponse()
+        response["Vary"] = "Accept-Language"
+        return response
+
+    response = view(RequestFactory().get("/", HTTP_AUTHORIZATION=basic_auth(1, "x")))
+    assert response["Vary"] == "Authorization"  # a refusal: the view did not run
+    user = make_user("carol")
+    ok = view(
+        RequestFactory().get(
+            "/", HTTP_AUTHORIZATION=basic_auth(user.pk, token_generator.make_token(user))
+        )
+    )
+    assert ok["Vary"] == "Accept-Language, Authorization"
+
+
+def test_a_cache_outside_the_decorator_serves_each_caller_their_own(
+    client: Client, user: Any, token: str, settings: Any
+) -> None:
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    bob = make_user("bob")
+    alice_answer = client.get("/api/cached/", HTTP_AUTHORIZATION=basic_auth(user.pk, token))
+    bob_answer = client.get(
+        "/api/cached/", HTTP_AUTHORIZATION=basic_auth(bob.pk, token_generator.make_token(bob))
+    )
+    anonymous = client.get("/api/cached/")
+    assert json_body(alice_answer)["user"] == str(user.pk)
+    assert json_body(bob_answer)["user"] == str(bob.pk)
+    assert anonymous.status_code == 401
+
+
+@pytest.mark.parametrize("url", ["/api/crash/", "/api/async-crash/"], ids=["sync", "async"])
+@pytest.mark.parametrize("source", ["basic", "form", "json"])
+def test_error_reports_never_show_the_token(
+    user: Any, token: str, settings: Any, url: str, source: str
+) -> None:
+    settings.DEBUG = False  # what ADMINS mail and error trackers report
+    client = Client(raise_request_exception=False)
+    reports: list[str] = []
+
+    def capture(sender: object, request: Any, **kwargs: Any) -> None:
+        reporter = ExceptionReporter(request, *sys.exc_info())
+        reports.append(reporter.get_traceback_html())
+
+    got_request_exception.connect(capture)
+    try:
+        if source == "basic":
+            response = client.post(url, HTTP_AUTHORIZATION=basic_auth(user.pk, token))
+        elif source == "form":
+            response = client.post(url, {"user": user.pk, "token": token})
+        else:
+            body = json.dumps({"user": str(user.pk), "token": token})
+            response = client.post(url, body, content_type="application/json")
+    finally:
+        got_request_exception.disconnect(capture)
+    assert response.status_code == 500
+    (report,) = reports
+    assert "ViewCrashedError" in report
+    assert token not in report
+    assert token.partition("-")[2] not in report  # not even its MAC

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import json
+import secrets
 from typing import Any
 
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
-from django.test import Client
+from django.db import DatabaseError
+from django.test import Client, RequestFactory
 from django.urls import resolve, reverse
-from django.views.debug import SafeExceptionReporterFilter
+from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
 from tests.helpers import (
     PASSWORD,
@@ -253,7 +256,7 @@ def test_new_passes_the_request_to_authenticate_and_hides_the_password(
     assert "wrong password" not in repr(call["credentials"])
     request = call["request"]
     assert request.path == NEW
-    assert request.sensitive_post_parameters == ("password",)
+    assert request.sensitive_post_parameters == ["password", "token"]
     cleansed = SafeExceptionReporterFilter().get_post_parameters(request)
     assert cleansed["password"] != "wrong password"
     assert cleansed["username"] == login_of("alice")
@@ -380,3 +383,95 @@ def test_views_mint_with_the_configured_backends_generator(
     assert client.get(token_url(token, user.pk)).status_code == 200
     refreshed = client.post(REFRESH, {"user": user.pk, "token": token})
     assert OwnGenerator().check_token(user, json_body(refreshed)["token"])
+
+
+# Caches, error reports, charsets, lockout tools ------------------------------------------
+
+
+def test_every_answer_of_every_endpoint_says_no_store(
+    client: Client, user: Any, token: str
+) -> None:
+    login = {"username": login_of("alice"), "password": PASSWORD}
+    pair = {"user": user.pk, "token": token}
+    answers = [
+        client.post(NEW, login),
+        client.post(NEW, {**login, "password": "wrong"}),
+        client.post(NEW, "{", content_type="application/json"),
+        client.get(NEW),
+        client.post(VERIFY, pair),
+        client.post(VERIFY),
+        client.post(REFRESH, pair),
+        client.post(REFRESH, {**pair, "token": "x"}),
+        client.get(token_url(token, user.pk)),
+        client.get(token_url("x", user.pk)),
+        client.put(token_url(token, user.pk)),
+    ]
+    assert [a.status_code for a in answers] == [
+        200,
+        401,
+        400,
+        405,
+        200,
+        401,
+        200,
+        401,
+        200,
+        401,
+        405,
+    ]
+    for answer in answers:
+        assert "no-store" in answer["Cache-Control"].split(", "), answer["Cache-Control"]
+
+
+class FailingDatabaseBackend:
+    """A password backend whose database is down."""
+
+    def authenticate(self, request: Any, **credentials: Any) -> None:
+        raise DatabaseError("the database is down")
+
+
+def test_an_error_report_of_new_shows_no_password(user: Any, settings: Any) -> None:
+    settings.DEBUG = False  # what ADMINS mail and error trackers report
+    settings.AUTHENTICATION_BACKENDS = [f"{__name__}.FailingDatabaseBackend"]
+    password = secrets.token_hex()  # not in this file's source, which the report quotes
+    for encoding in ("form", "json"):
+        request = RequestFactory().post(NEW, {"username": "alice", "password": password})
+        if encoding == "json":
+            body = json.dumps({"username": "alice", "password": password})
+            request = RequestFactory().post(NEW, body, content_type="application/json")
+        with pytest.raises(DatabaseError) as info:
+            views.token_new(request)
+        below_this_test = info.tb.tb_next  # whose own frame holds the password
+        report = ExceptionReporter(request, info.type, info.value, below_this_test)
+        report = report.get_traceback_html()
+        assert "the database is down" in report
+        assert password not in report, encoding
+
+
+@pytest.mark.parametrize("charset", ["ISO-8859-1", "latin-1", "cp1252"])
+def test_new_reads_a_login_form_in_its_charset(client: Client, charset: str) -> None:
+    # Old Android and Java clients send ISO-8859-1; Django 5 answers such forms an HTML 400.
+    name, password = "j\u00fcrgen", "gr\u00fc\u00dfe"
+    make_user(name, password=password)
+    body = f"username={login_of(name)}&password={password}".encode(charset)
+    content_type = f"application/x-www-form-urlencoded; charset={charset}"
+    response = client.generic("POST", NEW, body, content_type=content_type)
+    assert response.status_code == 200, response.content
+
+
+def test_new_refuses_an_unknown_charset_in_json(client: Client) -> None:
+    content_type = "application/x-www-form-urlencoded; charset=no-such-charset"
+    response = client.generic("POST", NEW, b"username=a&password=b", content_type=content_type)
+    assert assert_json_error(response, 400)["errors"] == "Unable to read the request body."
+
+
+def test_new_refuses_a_login_longer_than_the_login_field_before_authenticating(
+    client: Client, failed_logins: Any
+) -> None:
+    # Nobody's login; lockout tools store 255 characters of it (a 500 on PostgreSQL).
+    field = get_user_model()._meta.get_field(get_user_model().USERNAME_FIELD)
+    for length, signalled in ((field.max_length, 1), (field.max_length + 1, 0)):
+        failed_logins.clear()
+        response = client.post(NEW, {"username": "a" * length, "password": "p"})
+        assert assert_json_error(response, 401)["errors"] == LOGIN_FAILED
+        assert len(failed_logins) == signalled, length
