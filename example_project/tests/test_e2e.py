@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -139,6 +140,10 @@ def run_curl_commands_as_printed(demo: Site) -> list[dict[str, Any]]:
         answer = json.loads(result.stdout)
         assert answer["success"] is True, f"{command}\n{answer}"
         answers.append(answer)
+    # Tokens travel in bodies and headers only: no URL, so no access log, holds one.
+    token = re.search(r" -d token=(\S+) ", demo.setup_output)[1]  # type: ignore[index]
+    assert not any(token in url for url in re.findall(r"http://\S+", demo.setup_output))
+    assert token not in demo.server.log()
     return answers
 
 
