@@ -18,21 +18,24 @@ $(VENV)/.test-installed: setup.py example_project/requirements.txt | $(BIN)/pyth
 test: $(VENV)/.test-installed
 	@$(MAKE) --no-print-directory suites
 
-# The one list of test suites, each run going on when another fails; then one total
-# and the coverage of the library's runs together. The CI matrix calls it with
-# COVERAGE=no and its own PYTEST_ARGS in virtualenvs it has installed itself.
+# The one list of test suites, each run going on when another fails (its exit code kept
+# beside its report); then one total and the coverage of the library's runs together.
+# The CI matrix calls it with COVERAGE=no, E2E=no and its own PYTEST_ARGS, in
+# virtualenvs it has installed itself.
 REPORTS ?= .test-reports
 COVERAGE ?= yes
-PYTEST = $(BIN)/pytest -p no:cacheprovider $(if $(filter yes,$(COVERAGE)),--cov --cov-append --cov-report=,--no-cov)
-RUNS := auth-user axes custom-user example
+E2E ?= yes
+PYTEST = $(BIN)/pytest -p no:cacheprovider
+COV = $(if $(filter yes,$(COVERAGE)),--cov --cov-append --cov-report=,--no-cov)
+RUN = $(PYTEST) --junit-xml=$(REPORTS)/$(1).xml $(2) $(PYTEST_ARGS); echo $$? > $(REPORTS)/$(1).exit
 suites:
 	@rm -rf $(REPORTS) .coverage && mkdir -p $(REPORTS)
-	-$(PYTEST) --junit-xml=$(REPORTS)/auth-user.xml $(PYTEST_ARGS)
-	-$(PYTEST) --junit-xml=$(REPORTS)/axes.xml --ds=tests.settings_axes tests/test_contrib_axes.py $(PYTEST_ARGS)
-	-$(PYTEST) --junit-xml=$(REPORTS)/custom-user.xml --ds=tests.settings_custom_user $(PYTEST_ARGS)
-	-$(BIN)/pytest -p no:cacheprovider --no-cov --junit-xml=$(REPORTS)/example.xml example_project/tests $(PYTEST_ARGS)
-	@status=0; $(BIN)/python .ci/summary.py $(REPORTS) $(RUNS) || status=1; \
-	$(if $(filter yes,$(COVERAGE)),$(BIN)/coverage report || status=1;) exit $$status
+	$(call RUN,auth-user,$(COV))
+	$(call RUN,axes,$(COV) --ds=tests.settings_axes tests/test_contrib_axes.py)
+	$(call RUN,custom-user,$(COV) --ds=tests.settings_custom_user)
+	$(call RUN,example,--no-cov example_project/tests $(if $(filter no,$(E2E)),-m "not e2e"))
+	@status=0; $(BIN)/python .ci/summary.py $(REPORTS) auth-user axes custom-user example \
+	|| status=1; $(if $(filter yes,$(COVERAGE)),$(BIN)/coverage report || status=1;) exit $$status
 
 # ---- make demo: the example project under gunicorn on http://127.0.0.1:8000 ----
 # Serves with DEBUG on and development defaults; DATABASE_URL, SECRET_KEY and
