@@ -327,6 +327,11 @@ def test_missing_or_malformed_credentials(client: Client, url: str) -> None:
     assert assert_json_error(response, 400)["errors"] == "Invalid Authorization header format."
     response = client.post(url, {"user": [1], "token": "t"}, content_type="application/json")
     assert assert_json_error(response, 400)["errors"] == "'user' and 'token' must be strings."
+    for body in ("{", "[1, 2]"):  # a broken body of the endpoint's own, even with Basic
+        response = client.post(
+            url, body, content_type="application/json", HTTP_AUTHORIZATION=basic_auth(1, "t")
+        )
+        assert assert_json_error(response, 400)["errors"] == NOT_AN_OBJECT
 
 
 @pytest.mark.parametrize("url", [VERIFY, REFRESH, "token-url"])
