@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
+import django
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth import get_user_model, user_login_failed
@@ -28,10 +29,22 @@ from tokenapi.tokens import TokenGenerator, token_generator
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
 
+AsyncFunction = TypeVar("AsyncFunction", bound=Callable[..., Coroutine[Any, Any, Any]])
 BACKEND_PATH = "tokenapi.backends.TokenBackend"
 # What user_login_failed receivers see instead of the token, as Django masks secrets.
 MASKED_TOKEN = "********************"  # noqa: S105 (not a secret: a mask)
 _INT64_RANGE = (-(2**63), 2**63 - 1)
+
+
+def sensitive_coroutine(function: AsyncFunction) -> AsyncFunction:
+    """``sensitive_variables()`` for an ``async def``, where Django can apply it (5.0+).
+
+    Django 4.2 wraps a coroutine function in a plain one, which then no longer
+    looks asynchronous, and cannot clean a coroutine's frame anyway.
+    """
+    if django.VERSION < (5, 0):
+        return function
+    return sensitive_variables()(function)
 
 
 class TokenBackend(ModelBackend):
@@ -66,7 +79,7 @@ class TokenBackend(ModelBackend):
             return None
         return user if self._is_valid(user, token) else None
 
-    @sensitive_variables()
+    @sensitive_coroutine
     async def aauthenticate(  # type: ignore[override]
         self,
         request: HttpRequest | None = None,

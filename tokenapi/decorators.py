@@ -12,7 +12,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.debug import sensitive_variables
 
 from tokenapi import errors
-from tokenapi.backends import aauthenticate_token, authenticate_token
+from tokenapi.backends import aauthenticate_token, authenticate_token, sensitive_coroutine
 from tokenapi.credentials import require_credentials
 from tokenapi.errors import ApiError, RequestError
 from tokenapi.http import error_response
@@ -36,7 +36,7 @@ def authenticate_request(request: HttpRequest, refused: ApiError) -> AbstractBas
     return user
 
 
-@sensitive_variables()
+@sensitive_coroutine
 async def aauthenticate_request(request: HttpRequest, refused: ApiError) -> AbstractBaseUser:
     """Async :func:`authenticate_request`."""
     user = await aauthenticate_token(request, *require_credentials(request))
