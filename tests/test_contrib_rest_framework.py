@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import types
 from typing import Any
 
@@ -56,6 +55,8 @@ def test_valid_pair_authenticates_from_every_source(
     assert response.json()["user"] == str(user.pk)
     assert response.json()["auth"] == token
     assert response.json()["authenticator"] == "TokenAuthentication"
+    if source in ("form", "json"):  # the body read for credentials is left to DRF's parsers
+        assert response.json()["data"] == {"user": str(user.pk), "token": token}
 
 
 # Front-end code sends "Authorization: null" before login; DRF's own classes ignore
@@ -64,18 +65,17 @@ OTHER_SCHEMES = [None, "Bearer abc", "null", "undefined", "Bearer", "Negotiate"]
 
 
 @pytest.mark.parametrize("header", OTHER_SCHEMES)
-def test_no_credentials_is_a_401_challenge(client: Client, header: str | None) -> None:
-    response = client.get(WHOAMI, **({"HTTP_AUTHORIZATION": header} if header else {}))
+def test_no_credentials_is_a_401_challenge_or_anonymous_on_a_public_view(
+    client: Client, header: str | None
+) -> None:
+    extra = {"HTTP_AUTHORIZATION": header} if header else {}
+    response = client.get(WHOAMI, **extra)
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == CHALLENGE
     assert response.json() == NOT_PROVIDED
-
-
-@pytest.mark.parametrize("header", OTHER_SCHEMES)
-def test_a_public_view_serves_other_schemes_anonymously(client: Client, header: str | None) -> None:
-    response = client.get("/drf/public/", **({"HTTP_AUTHORIZATION": header} if header else {}))
-    assert response.status_code == 200
-    assert response.json()["user"] == "None"
+    public = client.get("/drf/public/", **extra)
+    assert public.status_code == 200
+    assert public.json()["user"] == "None"
 
 
 @pytest.mark.parametrize("url", [WHOAMI, "/drf/public/"])
@@ -100,10 +100,6 @@ WRONG_PAIRS = {
     "garbage-token": lambda user, token: (user.pk, "not-a-token"),
     "unknown-user": lambda user, token: (999999 if isinstance(user.pk, int) else "0" * 32, token),
     "id-not-a-number": lambda user, token: ("abc", token),
-    "negative-id": lambda user, token: ("-1", token),
-    "float-id": lambda user, token: ("1e9", token),
-    "huge-id": lambda user, token: (str(2**70), token),
-    "broken-uuid": lambda user, token: ("12345678-1234-1234-1234-12345678", token),
 }
 
 
@@ -118,10 +114,6 @@ def test_wrong_pair_is_a_401_challenge(
     assert response.json() == {"detail": "Incorrect user and token pair."}
 
 
-def b64(raw: bytes) -> str:
-    return base64.b64encode(raw).decode()
-
-
 FORMAT, ENCODING = "Invalid Authorization header format.", "Invalid Basic auth encoding."
 NOT_STRINGS = "'user' and 'token' must be strings."
 
@@ -131,12 +123,8 @@ NOT_STRINGS = "'user' and 'token' must be strings."
     [
         pytest.param("Basic", FORMAT, id="header-no-space"),
         pytest.param("Basic !!!!", ENCODING, id="header-bad-base64"),
-        pytest.param("Basic " + b64(b"\xff\xfe:x"), ENCODING, id="header-not-utf8"),
-        pytest.param("Basic " + b64(b"no-colon"), ENCODING, id="header-no-colon"),
         pytest.param("Basic d\u00e9j\u00e0", ENCODING, id="header-non-ascii"),
         pytest.param({"user": ["1"], "token": "x"}, NOT_STRINGS, id="json-user-list"),
-        pytest.param({"user": "1", "token": 5}, NOT_STRINGS, id="json-token-number"),
-        pytest.param({"user": True, "token": "x"}, NOT_STRINGS, id="json-user-bool"),
         pytest.param(b"garbage", "Unable to read the request body.", id="broken-multipart"),
     ],
 )
@@ -182,30 +170,19 @@ def test_view_reads_a_form_body_and_files_after_authentication(
     assert response.json()["files"] == {"attachment": "file content"}
 
 
-@pytest.mark.parametrize("credentials_in", ["body", "header"])
-def test_view_reads_a_json_body_after_authentication(
-    client: Client, user: Any, token: str, credentials_in: str
-) -> None:
-    body: dict[str, Any] = {"note": {"nested": [1, 2]}}
-    headers = {}
-    if credentials_in == "body":
-        body.update(user=str(user.pk), token=token)
-    else:
-        headers["HTTP_AUTHORIZATION"] = basic_auth(user.pk, token)
-    response = client.post(WHOAMI, body, content_type="application/json", **headers)
-    assert response.status_code == 200
-    assert response.json()["data"] == body
-
-
 @pytest.mark.parametrize(
     ("body", "status", "data"),
-    [("[1, 2]", 200, [1, 2]), ("{not json", 400, None)],
-    ids=["not-an-object", "not-json"],
+    [
+        ('{"note": {"nested": [1, 2]}}', 200, {"note": {"nested": [1, 2]}}),
+        # As token_required: a body that is no JSON object carries no credentials.
+        ("[1, 2]", 200, [1, 2]),
+        ("{not json", 400, None),
+    ],
+    ids=["object", "not-an-object", "not-json"],
 )
-def test_json_body_without_credentials_goes_to_drf_parser(
+def test_view_reads_a_json_body_after_authentication(
     client: Client, user: Any, token: str, body: str, status: int, data: Any
 ) -> None:
-    # As token_required: a body that is no JSON object carries no credentials.
     header = basic_auth(user.pk, token)
     response = client.post(WHOAMI, body, content_type="application/json", HTTP_AUTHORIZATION=header)
     assert response.status_code == status

@@ -14,26 +14,10 @@ from drf_spectacular.generators import SchemaGenerator
 from openapi_spec_validator import validate
 
 import tokenapi.contrib
+from tests import integration_urls
 from tests.drf_views import WhoAmIView
+from tokenapi.contrib.openapi import load_description
 from tokenapi.contrib.rest_framework import TokenAuthentication
-
-SCHEME = {
-    "type": "http",
-    "scheme": "basic",
-    "description": (
-        "HTTP Basic with the user id as the user name and the token as the password. "
-        "The same pair may instead be sent as `user` and `token` form or query "
-        "parameters, or in a JSON object body."
-    ),
-}
-
-
-@pytest.fixture
-def spectacular_settings(settings: Any) -> None:
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    }
 
 
 class SiteTokenAuthentication(TokenAuthentication):
@@ -44,39 +28,21 @@ class SubclassView(WhoAmIView):
     authentication_classes = (SiteTokenAuthentication,)
 
 
-def _schema() -> dict[str, Any]:
-    from tests import integration_urls
-
-    patterns = [*integration_urls.urlpatterns, path("drf/subclass/", SubclassView.as_view())]
-    generator = SchemaGenerator(patterns=patterns)
-    return generator.get_schema(request=None, public=True)  # type: ignore[no-any-return]
-
-
-@pytest.mark.usefixtures("spectacular_settings")
-def test_generated_schema_declares_the_scheme() -> None:
+def test_generated_schemas_declare_the_scheme_of_the_shipped_description(settings: Any) -> None:
     import tokenapi.contrib.spectacular  # noqa: F401 (registers, as ready() does)
 
-    schema = _schema()
+    schema_class = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, **schema_class}
+    patterns = [*integration_urls.urlpatterns, path("drf/subclass/", SubclassView.as_view())]
+    schema = SchemaGenerator(patterns=patterns).get_schema(request=None, public=True)
     validate(schema)
-    assert schema["components"]["securitySchemes"]["tokenapiAuth"] == SCHEME
-
-
-@pytest.mark.usefixtures("spectacular_settings")
-def test_views_using_the_class_require_the_scheme() -> None:
-    import tokenapi.contrib.spectacular  # noqa: F401
-
-    paths = _schema()["paths"]
-    # The project default: the token, then the session (the README's order).
+    shipped = load_description()["components"]["securitySchemes"]["tokenapiAuth"]
+    assert schema["components"]["securitySchemes"]["tokenapiAuth"] == shipped
+    # Views using the class require it: by default the token, then the session (the README's).
+    paths = schema["paths"]
     assert paths["/drf/whoami/"]["get"]["security"] == [{"tokenapiAuth": []}, {"cookieAuth": []}]
     assert paths["/drf/notes/"]["post"]["security"] == [{"tokenapiAuth": []}, {"cookieAuth": []}]
     assert paths["/drf/subclass/"]["get"]["security"] == [{"tokenapiAuth": []}]
-
-
-def test_scheme_matches_the_shipped_description() -> None:
-    from tokenapi.contrib.openapi import load_description
-
-    description = load_description()
-    assert description["components"]["securitySchemes"]["tokenapiAuth"] == SCHEME
 
 
 def test_app_registers_the_extension_when_drf_spectacular_is_installed(
