@@ -336,11 +336,14 @@ def test_generator_attributes_override_the_settings(user: Any, clock: Any) -> No
     rotated = TokenGenerator()
     rotated.secret = "new"
     rotated.secret_fallbacks = ["old"]
-    token = rotated.make_token(user)
+    token, old_token = rotated.make_token(user), old.make_token(user)
     assert token == expected_token(user, SECONDS, secret="new")
-    assert rotated.check_token(user, old.make_token(user)) is True
+    assert old_token == expected_token(user, SECONDS, secret="old")
+    assert rotated.check_token(user, old_token) is True
     assert old.check_token(user, token) is False
     assert token_generator.check_token(user, token) is False
+    # The settings' keys stay the settings'.
+    assert token_generator.make_token(user) == expected_token(user, SECONDS)
     # Another key salt, keys from the settings all the same: other keys.
     salted = TokenGenerator()
     salted.key_salt = "another-salt"
