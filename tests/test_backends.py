@@ -67,9 +67,6 @@ NOT_KEYS = [
     pytest.param("abc", id="letters"),
     pytest.param("1e9", id="exponent"),
     pytest.param("1.5", id="decimal"),
-    pytest.param(str(2**70), id="2**70"),
-    pytest.param(str(2**63), id="2**63"),
-    pytest.param(str(-(2**63) - 1), id="-2**63-1"),
     pytest.param("9" * 5000, id="5000-digits"),
     pytest.param("12345678-1234-1234-1234-12345678", id="broken-uuid"),
     pytest.param("12345678-1234-1234-1234-1234567890123", id="long-uuid"),
@@ -80,12 +77,10 @@ NOT_KEYS = [
     pytest.param(" ", id="blank"),
     pytest.param(None, id="none"),
     pytest.param(True, id="true"),
-    pytest.param(False, id="false"),
     pytest.param([1], id="list"),
     pytest.param({"pk": 1}, id="dict"),
     # int(float("inf")) raises OverflowError, which once escaped the backend.
     pytest.param(float("inf"), id="inf"),
-    pytest.param(float("-inf"), id="minus-inf"),
     pytest.param(float("nan"), id="nan"),
     # Only int, str and the key's own type name a user: nothing is cast, 5.5 is not user 5.
     pytest.param(5.5, id="float"),
@@ -128,8 +123,6 @@ def test_an_id_that_cannot_be_a_key_is_nobody_and_costs_no_query(
         pytest.param(str(2**63), None, id="int64-max-plus-one"),
         pytest.param(str(-(2**63) - 1), None, id="int64-min-minus-one"),
         pytest.param(2**70, None, id="int-2**70"),
-        pytest.param("1\x00", None, id="nul"),
-        pytest.param("", None, id="empty"),
     ],
 )
 def test_integer_user_ids(settings: Any, value: object, parsed: object) -> None:
@@ -274,11 +267,6 @@ def test_a_token_that_is_no_text_costs_no_query(
         assert backend_authenticate(pk=str(user.pk), token=token) is None
 
 
-@pytest.mark.parametrize("token", ["", "garbage", "a-b", "x-y"], ids=repr)
-def test_wrong_token_gives_none(user: Any, token: str, backend_authenticate: Any) -> None:
-    assert backend_authenticate(pk=str(user.pk), token=token) is None
-
-
 def test_inactive_user_is_rejected(user: Any, token: str, backend_authenticate: Any) -> None:
     user.is_active = False
     user.save()
@@ -350,12 +338,9 @@ class CustomGenerator(TokenGenerator):
 
 
 class CustomTokenBackend(TokenBackend):
+    """Checks tokens of its own generator; records the request each call receives."""
+
     token_generator = CustomGenerator()
-
-
-class RecordingBackend(TokenBackend):
-    """Records the request each call receives."""
-
     requests: ClassVar[list[object]] = []
 
     def authenticate(self, request: Any = None, pk: Any = None, token: Any = None) -> Any:
@@ -392,25 +377,17 @@ def test_the_first_token_backend_configured_is_used(
     assert (f"{type(backend).__module__}.{type(backend).__name__}", path) == (expected, expected)
 
 
-def test_authenticate_token_uses_the_configured_backend(
+def test_authenticate_token_uses_the_configured_backend_with_the_request(
     user: Any, settings: Any, authenticate_pair: Any
 ) -> None:
     settings.AUTHENTICATION_BACKENDS = [CUSTOM_BACKEND]
     request = RequestFactory().get("/")
+    CustomTokenBackend.requests = []
     custom = authenticate_pair(request, str(user.pk), CustomGenerator().make_token(user))
     assert custom == user
     assert custom.backend == CUSTOM_BACKEND
     assert authenticate_pair(request, str(user.pk), token_generator.make_token(user)) is None
-
-
-def test_the_request_reaches_the_backend(
-    user: Any, token: str, settings: Any, authenticate_pair: Any
-) -> None:
-    settings.AUTHENTICATION_BACKENDS = ["tests.test_backends.RecordingBackend"]
-    request = RequestFactory().get("/")
-    RecordingBackend.requests = []
-    assert authenticate_pair(request, str(user.pk), token) == user
-    assert RecordingBackend.requests == [request]
+    assert CustomTokenBackend.requests == [request, request]
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,6 @@ from tests.helpers import basic_auth
 from tokenapi import errors
 from tokenapi.credentials import (
     is_json,
-    parse_basic_authorization,
     parse_credentials,
     require_credentials,
 )
@@ -26,9 +25,10 @@ from tokenapi.errors import RequestError
 
 rf = RequestFactory()
 FORM = "application/x-www-form-urlencoded"
+JSON = "application/json"
 
 
-def json_post(body: Any, content_type: str = "application/json", **extra: str) -> Any:
+def json_post(body: Any, content_type: str = JSON, **extra: str) -> Any:
     data = body if isinstance(body, (str, bytes)) else json.dumps(body)
     return rf.post("/", data, content_type, **extra)
 
@@ -227,20 +227,6 @@ def test_json_credentials_of_wrong_type_are_malformed(fields: dict[str, Any]) ->
 
 
 @pytest.mark.parametrize(
-    "content_type",
-    [
-        "multipart/form-data",
-        "multipart/form-data; boundary=",
-        "multipart/form-data; boundary=\u00e9",
-    ],
-    ids=["no-boundary", "empty-boundary", "non-ascii-boundary"],
-)
-def test_unreadable_multipart_is_a_malformed_body(content_type: str) -> None:
-    request = rf.post("/", b"--x\r\nbroken", content_type)
-    raises_error(lambda: parse_credentials(request), errors.MALFORMED_BODY)
-
-
-@pytest.mark.parametrize(
     ("content_type", "body", "expected"),
     [
         pytest.param(f"{FORM}; charset=ISO-8859-1", b"user=al\xe9&token=t", "al\xe9", id="latin-1"),
@@ -264,11 +250,6 @@ def test_forms_are_read_in_their_charset(content_type: str, body: bytes, expecte
     request = rf.generic("POST", "/", body, content_type)
     assert parse_credentials(request) == (expected, "t")
     assert request.POST["user"] == expected  # the view reads the same fields
-
-
-def test_a_form_in_an_unknown_charset_is_malformed() -> None:
-    request = rf.generic("POST", "/", b"user=1&token=t", f"{FORM}; charset=no-such-charset")
-    raises_error(lambda: parse_credentials(request), errors.MALFORMED_BODY)
 
 
 @pytest.mark.parametrize(
@@ -297,33 +278,29 @@ def test_the_query_string_can_be_turned_off(settings: Any) -> None:
     assert parse_credentials(json_post({"user": "1", "token": "t"})) == ("1", "t")
 
 
-def test_basic_parser_leaves_other_schemes_alone() -> None:
-    assert parse_basic_authorization("Bearer abc.def") == (None, None)
-    assert parse_basic_authorization(basic_auth("u", "t")) == ("u", "t")
+SMALL = {"DATA_UPLOAD_MAX_MEMORY_SIZE": 10}
+FEW = {"DATA_UPLOAD_MAX_NUMBER_FIELDS": 2}
 
 
 @pytest.mark.parametrize(
-    ("setting", "value", "make_request"),
+    ("content_type", "body", "limits"),
     [
-        pytest.param(
-            "DATA_UPLOAD_MAX_MEMORY_SIZE",
-            10,
-            lambda: json_post({"user": "1", "token": "a long token"}),
-            id="json-too-big",
-        ),
-        pytest.param(
-            "DATA_UPLOAD_MAX_NUMBER_FIELDS",
-            2,
-            lambda: rf.post("/", "a=1&b=2&user=1&token=t", FORM),
-            id="too-many-fields",
-        ),
+        pytest.param("multipart/form-data", b"--x", {}, id="no-boundary"),
+        pytest.param("multipart/form-data; boundary=", b"--x", {}, id="empty-boundary"),
+        pytest.param("multipart/form-data; boundary=\u00e9", b"--x", {}, id="non-ascii-boundary"),
+        pytest.param(f"{FORM}; charset=no-such", b"user=1&token=t", {}, id="unknown-charset"),
+        pytest.param(FORM, b"user=1&token=a-long-token", SMALL, id="form-too-big"),
+        pytest.param(JSON, b'{"user": "1", "token": "a long token"}', SMALL, id="json-too-big"),
+        pytest.param(FORM, b"a=1&b=2&user=1&token=t", FEW, id="too-many-fields"),
     ],
 )
-def test_a_body_over_the_limits_is_malformed(
-    settings: Any, setting: str, value: int, make_request: Any
+def test_an_unreadable_body_is_malformed(
+    settings: Any, content_type: str, body: bytes, limits: dict[str, int]
 ) -> None:
-    setattr(settings, setting, value)
-    raises_error(lambda: parse_credentials(make_request()), errors.MALFORMED_BODY)
+    for name, value in limits.items():
+        setattr(settings, name, value)
+    request = rf.generic("POST", "/", body, content_type)
+    raises_error(lambda: parse_credentials(request), errors.MALFORMED_BODY)
 
 
 @pytest.mark.parametrize(
@@ -332,7 +309,6 @@ def test_a_body_over_the_limits_is_malformed(
         ("application/json", True),
         ("application/JSON", True),
         ("application/problem+json", True),
-        ("application/json; charset=utf-8", True),
         ("application/jsonp", False),
         ("text/json-ish", False),
         ("text/plain", False),

@@ -30,36 +30,22 @@ LOGIN_FAILED = {"success": False, "errors": "Unable to log you in, please try ag
 REFUSED = {
     "query string, sync view": 403,
     "query string, async view": 403,
-    "query string, class view": 403,
     "basic header": 403,
     "json body, verify.json": 401,
     "token url": 401,
 }
 ACCEPTED = dict.fromkeys(REFUSED, 200)
 
-# Ids no user can have, whatever the primary key type and the database.
+# Ids no user has that reach each database, or would: keys queried for nobody, a NUL
+# (PostgreSQL refuses it in text), digits beyond Python's int() limit, a 4-byte character.
+# The parsing of each kind of id is pinned in test_backends.py; here, every database
+# and every way in.
 IMPOSSIBLE_IDS = [
-    pytest.param(str(2**63), id="2**63"),
-    pytest.param(str(-(2**63) - 1), id="-2**63-1"),
-    pytest.param(str(2**64), id="2**64"),
-    pytest.param(str(2**70), id="2**70"),
-    pytest.param(str(2**31), id="2**31"),
-    pytest.param(str(-(2**31) - 1), id="-2**31-1"),
     pytest.param("-1", id="-1"),
     pytest.param("0", id="0"),
-    pytest.param("abc", id="letters"),
-    pytest.param(" ", id="space"),
-    pytest.param("1.0", id="decimal"),
-    pytest.param("1e9", id="float-notation"),
-    pytest.param("9" * 5000, id="5000-digits"),
-    pytest.param("1" * 100_000, id="100000-digits"),
     pytest.param("1\x00", id="nul-after-digit"),
-    pytest.param("\x00", id="nul-alone"),
     pytest.param("00000000-0000-0000-0000-00000000000\x00", id="uuid-with-nul"),
-    pytest.param("00000000-0000-0000-0000-0000000000000", id="uuid-too-long"),
-    pytest.param("12345678-1234-5678-1234-56781234567", id="uuid-too-short"),
-    pytest.param("{12345678-1234}", id="braces"),
-    pytest.param("x" * 10_000, id="10000-letters"),
+    pytest.param("1" * 100_000, id="100000-digits"),
     pytest.param("🦄", id="emoji"),
 ]
 
@@ -80,7 +66,6 @@ def answers(user_id: str, token: str) -> dict[str, int]:
     return {
         "query string, sync view": client.get("/api/sync/", params).status_code,
         "query string, async view": client.get("/api/async/", params).status_code,
-        "query string, class view": client.get("/api/class/", params).status_code,
         "basic header": client.get(
             "/api/sync/", HTTP_AUTHORIZATION=basic_auth(user_id, token)
         ).status_code,
@@ -102,29 +87,17 @@ def model_backend_accepts(login: str) -> bool:
 # User ids ----------------------------------------------------------------------
 
 
-def test_the_real_id_is_let_in_every_way(user: Any, token: str) -> None:
-    """The harness itself: the refusals below are about the id, not the token."""
-    assert answers(str(user.pk), token) == ACCEPTED
-
-
-@pytest.mark.parametrize("user_id", IMPOSSIBLE_IDS)
-def test_impossible_ids_are_refused(user: Any, token: str, user_id: str) -> None:
-    assert answers(user_id, token) == REFUSED
-
-
 def test_ids_at_and_beyond_the_pk_column_range_are_refused(user: Any, token: str) -> None:
+    # The harness itself: the refusals are about the id, not the token.
+    assert answers(str(user.pk), token) == ACCEPTED
     low, high = pk_range()
     for user_id in (low - 1, low, high, high + 1):
         assert answers(str(user_id), token) == REFUSED, user_id
 
 
-@pytest.mark.parametrize("user_id", [2**63, -(2**63) - 1], ids=["2**63", "-2**63-1"])
-def test_json_integer_ids_beyond_int64_are_refused(user: Any, token: str, user_id: int) -> None:
-    response = Client().post(
-        "/token/verify.json", {"user": user_id, "token": token}, content_type="application/json"
-    )
-    assert response.status_code == 401
-    assert response.json() == {"success": False, "errors": "Token did not match user."}
+@pytest.mark.parametrize("user_id", IMPOSSIBLE_IDS)
+def test_impossible_ids_are_refused(user: Any, token: str, user_id: str) -> None:
+    assert answers(user_id, token) == REFUSED
 
 
 @pytest.mark.parametrize(
@@ -184,8 +157,6 @@ def test_login_variants_follow_model_backend(user: Any, variant: Any) -> None:
         pytest.param(lambda login: login[:2] + " " + login[2:], id="inner-space"),
         pytest.param(lambda login: login[:-1], id="prefix"),
         pytest.param(lambda login: login[:2] + "\u00ad" + login[2:], id="soft-hyphen"),
-        pytest.param(lambda login: "a" * 10_000, id="10000-chars"),
-        pytest.param(lambda login: "🦄" * 1000, id="1000-emoji"),
     ],
 )
 def test_other_logins_are_refused_everywhere(user: Any, variant: Any) -> None:
