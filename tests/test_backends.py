@@ -17,6 +17,7 @@ from django.core.signals import setting_changed
 from django.db import connection, models
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.test import RequestFactory
+from django.views.decorators import debug
 
 from tests.helpers import PASSWORD, login_of, make_legacy_token, make_user
 from tokenapi.backends import (
@@ -28,6 +29,7 @@ from tokenapi.backends import (
     get_token_backend,
     get_user_id_parser,
     get_user_model_cached,
+    sensitive_coroutine,
 )
 from tokenapi.tokens import TokenGenerator, token_generator
 
@@ -406,3 +408,27 @@ def test_settings_the_backend_derives_from_drop_its_caches(setting: str, dropped
         function()
     setting_changed.send(sender=None, setting=setting, value=None, enter=True)
     assert [function.cache_info().currsize == 0 for function in cached] == [dropped] * 3
+
+
+def test_coroutines_are_left_as_they_are_where_django_cannot_clean_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def coroutine_function() -> None:
+        return None
+
+    # Django 4.2 would wrap it in a plain function, which no longer looks asynchronous.
+    monkeypatch.setattr(django, "VERSION", (4, 2, 30, "final", 0))
+    assert sensitive_coroutine(coroutine_function) is coroutine_function
+
+
+@pytest.mark.skipif(django.VERSION < (5, 0), reason="Django 4.2 cleans no coroutine frame")
+def test_coroutines_are_cleaned_in_error_reports_where_django_can(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def coroutine_function() -> None:
+        return None
+
+    registry: dict[int, object] = {}
+    monkeypatch.setattr(debug, "coroutine_functions_to_sensitive_variables", registry)
+    assert sensitive_coroutine(coroutine_function) is coroutine_function  # registered, as is
+    assert list(registry.values()) == ["__ALL__"]
