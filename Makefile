@@ -2,14 +2,14 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-# Editable installs in compat mode: a plain .pth entry, and no setuptools warning about it.
-PIP_INSTALL = $(BIN)/pip install --quiet --config-settings editable_mode=compat
+# -qq: errors only, not setuptools' notices about editable installs.
+PIP_INSTALL = $(BIN)/pip install -qq
 
 .PHONY: test suites
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install -qq --upgrade pip
 
 $(VENV)/.test-installed: setup.py example_project/requirements.txt | $(BIN)/python
 	$(PIP_INSTALL) -e '.[test]' -r example_project/requirements.txt
@@ -45,7 +45,7 @@ DEMO_BIND ?= 127.0.0.1:8000
 .PHONY: demo
 
 $(VENV)/.demo-installed: setup.py example_project/requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -e . -r example_project/requirements.txt
+	$(PIP_INSTALL) -e . -r example_project/requirements.txt
 	touch $@
 
 demo: $(VENV)/.demo-installed
