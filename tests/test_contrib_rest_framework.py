@@ -255,7 +255,7 @@ def test_token_with_session_authentication(
     assert ("WWW-Authenticate" in response) == (status == 401)
 
 
-@pytest.mark.parametrize("vary", [None, "*", "authorization"])
+@pytest.mark.parametrize("vary", [None, "*", "authorization", "Accept, Authorization"])
 def test_vary_is_added_once_and_only_where_a_view_has_headers(vary: str | None) -> None:
     request = Request(RequestFactory().get("/"))  # no view: nothing to add to
     assert TokenAuthentication().authenticate(request) is None

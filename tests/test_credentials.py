@@ -243,6 +243,14 @@ def test_json_credentials_of_wrong_type_are_malformed(fields: dict[str, Any]) ->
             "al\xe9",
             id="utf-8-as-django-spells-it",
         ),
+        # Not a URL-encoded form: Django's multipart parser reads it, in its charset.
+        pytest.param(
+            "multipart/form-data; boundary=B; charset=latin-1",
+            b'--B\r\nContent-Disposition: form-data; name="user"\r\n\r\nal\xe9\r\n'
+            b'--B\r\nContent-Disposition: form-data; name="token"\r\n\r\nt\r\n--B--\r\n',
+            "al\xe9",
+            id="multipart-latin-1",
+        ),
     ],
 )
 def test_forms_are_read_in_their_charset(content_type: str, body: bytes, expected: str) -> None:

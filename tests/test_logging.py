@@ -92,3 +92,10 @@ def test_filter_leaves_other_records_alone() -> None:
     no_args = logging.LogRecord("x", logging.INFO, __file__, 1, {"a": 1}, None, None)
     assert RedactTokens().filter(no_args) is True
     assert no_args.msg == {"a": 1}
+
+
+def test_filter_escapes_control_characters_in_arguments_only() -> None:
+    # A decoded path may hold a newline: it must not start a forged log line.
+    log_record = record('"%s" %s\n', ("GET /a\nFORGED\x00\x7f\tb HTTP/1.1", 200))
+    RedactTokens().filter(log_record)
+    assert log_record.getMessage() == '"GET /a\\x0aFORGED\\x00\\x7f\\x09b HTTP/1.1" 200\n'

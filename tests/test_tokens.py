@@ -243,6 +243,16 @@ def test_legacy_token_lives_its_lifetime_in_whole_days_inclusive(
         assert token_generator.check_token(user, token) is valid, age
 
 
+def test_a_legacy_token_may_live_a_century_the_longest_lifetime(
+    user: Any, clock: Any, settings: Any
+) -> None:
+    settings.TOKEN_TIMEOUT_DAYS = 36525
+    clock.move_to(datetime.datetime(2150, 1, 1, 12, tzinfo=datetime.timezone.utc))
+    today = legacy_day(datetime.date(2150, 1, 1))
+    assert token_generator.check_token(user, make_legacy_token(user, today - 36525)) is True
+    assert token_generator.check_token(user, make_legacy_token(user, today - 36526)) is False
+
+
 @pytest.mark.parametrize(
     ("lifetime", "day_age", "valid_until"),
     [
