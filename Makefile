@@ -48,8 +48,8 @@ $(VENV)/.demo-installed: setup.py example_project/requirements.txt | $(BIN)/pyth
 	$(PIP_INSTALL) -e . -r example_project/requirements.txt
 	touch $@
 
+# demo_setup reports a busy address first, then migrates and prints the commands.
 demo: $(VENV)/.demo-installed
-	$(BIN)/python example_project/manage.py migrate --noinput
 	$(BIN)/python example_project/manage.py demo_setup --base-url http://$(DEMO_BIND)
 	@echo "Serving the example project on http://$(DEMO_BIND)/ (Ctrl+C stops it)."
 	exec $(BIN)/gunicorn -c example_project/gunicorn.conf.py --chdir example_project \

@@ -88,11 +88,11 @@ def manage(env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
-def bind_free_port() -> socket.socket:
-    """A listening socket on a port of 127.0.0.1 chosen by the system."""
+def bind_free_port(port: int = 0) -> socket.socket:
+    """A listening socket on ``port`` of 127.0.0.1, by default one the system chooses."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
+    sock.bind(("127.0.0.1", port))
     sock.listen(64)
     return sock
 

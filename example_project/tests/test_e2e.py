@@ -119,14 +119,12 @@ class Site:
 
 def start_demo(env: dict[str, str], log_dir: Path, workers: int = 1) -> Site:
     """``make demo``'s last steps: demo_setup for the server's address, then gunicorn."""
-    sock = bind_free_port()
-    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    try:
-        output = manage(env, "demo_setup", "--base-url", url)
-    except BaseException:
-        sock.close()
-        raise
-    return Site(start_server(env, log_dir, sock=sock, workers=workers), env, output)
+    with bind_free_port() as sock:
+        port = sock.getsockname()[1]
+    # Free again for demo_setup, which checks that nothing listens there yet.
+    output = manage(env, "demo_setup", "--base-url", f"http://127.0.0.1:{port}")
+    server = start_server(env, log_dir, sock=bind_free_port(port), workers=workers)
+    return Site(server, env, output)
 
 
 def run_curl_commands_as_printed(demo: Site) -> list[dict[str, Any]]:
@@ -195,7 +193,6 @@ def test_make_demo_serves_the_site_and_its_curl_commands_work_as_printed(tmp_pat
 def test_make_demo_runs_the_steps_these_tests_replay() -> None:
     dry_run = run(["make", "-n", "demo"], cwd=REPO).stdout
     steps = [
-        "example_project/manage.py migrate --noinput",
         "example_project/manage.py demo_setup --base-url http://127.0.0.1:8000",
         "gunicorn -c example_project/gunicorn.conf.py --chdir example_project",
         "--bind 127.0.0.1:8000 example.wsgi",

@@ -1,7 +1,8 @@
-"""``manage.py demo_setup``: create the demo user (once) and print curl commands to try the API.
+"""``manage.py demo_setup``: check the address, migrate, create the demo user, print curl commands.
 
 Run it as often as you like: an existing demo user keeps its password, and so
-its tokens, unless ``DEMO_PASSWORD`` changed.
+its tokens, unless ``DEMO_PASSWORD`` changed. ``make demo`` runs it before it
+starts the server, so that a busy address is reported before anything else.
 """
 
 from __future__ import annotations
@@ -9,12 +10,17 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import socket
+import sys
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from api.views import drf_available
 from tokenapi.tokens import token_generator
@@ -37,6 +43,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, base_url: str, **options: Any) -> None:
+        check_address_is_free(base_url)
+        call_command("migrate", interactive=False, verbosity=0)
         password = os.environ.get("DEMO_PASSWORD") or DEMO_PASSWORD_DEFAULT
         user, status = ensure_demo_user(password)
         self.stdout.write(f"Demo user {DEMO_USERNAME!r} (pk {user.pk}): {status}.")
@@ -53,7 +61,7 @@ class Command(BaseCommand):
         self.stdout.write(
             "# What a mobile app does, step by step (Python standard library only):\n"
             f"# python3 example_project/client.py --url {base_url.rstrip('/')}\n"
-            "# The admin is at /admin/: python example_project/manage.py createsuperuser"
+            f"# The admin is at /admin/: {python()} example_project/manage.py createsuperuser"
         )
         self.stdout.write(
             "# The token endpoints, described in OpenAPI 3.1:"
@@ -62,8 +70,31 @@ class Command(BaseCommand):
         if apps.is_installed("axes"):
             self.stdout.write(
                 f"# {settings.AXES_FAILURE_LIMIT} failed logins or token checks lock a client out"
-                " (HTTP 429);\n# unlock: python example_project/manage.py axes_reset"
+                f" (HTTP 429);\n# unlock: {python()} example_project/manage.py axes_reset"
             )
+
+
+def check_address_is_free(base_url: str) -> None:
+    """Raise ``CommandError`` if a server already listens where the site is to be served."""
+    parts = urlsplit(base_url)
+    address = (parts.hostname or "127.0.0.1", parts.port or 80)
+    with socket.socket() as sock:
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            raise CommandError(
+                f"Cannot serve on {address[0]}:{address[1]}: {exc.strerror}. Stop what serves "
+                "there, or serve elsewhere, e.g. make demo DEMO_BIND=127.0.0.1:8001"
+            ) from None
+
+
+def python() -> str:
+    """This Python, as a command to paste from the repository: the virtualenv's, not python3."""
+    executable = Path(sys.executable)
+    try:
+        return str(executable.relative_to(Path.cwd()))
+    except ValueError:
+        return str(executable)
 
 
 def ensure_demo_user(password: str) -> tuple[Any, str]:
