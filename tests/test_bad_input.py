@@ -116,18 +116,12 @@ def test_a_path_that_is_not_utf8_is_refused(
         pytest.param(lambda u, t: as_json({"user": str(u.pk), "token": t}), 200, id="valid-json"),
         pytest.param(lambda u, t: header(basic_auth(u.pk, t)), 200, id="valid-basic"),
         pytest.param(lambda u, t: header("Basic"), 400, id="malformed-header"),
-        pytest.param(
-            lambda u, t: Sent(body=b"x", content_type="multipart/form-data"),
-            400,
-            id="unreadable-body",
-        ),
     ],
 )
 def test_token_in_path_ignores_other_credentials(
     client: Client, user: Any, token: str, row: Row, elsewhere: int
 ) -> None:
-    # What a protected view answers to the rest of the request, the path overrides;
-    # bodies are not even read.
+    # What a protected view answers to the rest of the request, the path overrides.
     assert row(user, token).send(client, "/api/sync/").status_code == elsewhere
     response = row(user, token).send(client, f"/token/x-y/{user.pk}.json")
     assert assert_json_error(response, 401)["errors"] == PAIR_REFUSED

@@ -264,6 +264,16 @@ def test_token_url(
         assert assert_json_error(wrong, 401)["errors"] == PAIR_REFUSED
 
 
+def test_token_url_answers_an_unreadable_body_itself(
+    client: Client, user: Any, token: str, failed_logins: Any
+) -> None:
+    # Lockout tools read the form of a failure: a broken one made them answer HTML 400.
+    broken = "multipart/form-data; boundary="
+    response = client.post(token_url(token + "x", user.pk), b"x", content_type=broken)
+    assert assert_json_error(response, 400)["errors"] == "Unable to read the request body."
+    assert failed_logins == []
+
+
 # verify.json and refresh.json -------------------------------------------------------
 
 

@@ -118,6 +118,9 @@ def token_new(request: HttpRequest) -> HttpResponse:
 @sensitive_variables()
 def token_check(request: HttpRequest, token: str, user: str) -> HttpResponse:
     """Check the token and user given in the URL (the 2.x route)."""
+    # The pair is in the path, but a failure's receivers (lockout tools) read the form:
+    # a body that cannot be read is answered here, in JSON, rather than by them.
+    read_form(request)
     if authenticate_token(request, user, token) is None:
         return error_response(errors.PATH_PAIR_REFUSED)
     return JsonResponse({})
