@@ -127,8 +127,10 @@ def test_every_endpoint_is_csrf_exempt(user: Any, token: str) -> None:
         ("json", None, None, "2026-05-11T03:02:01Z"),
         ("form", "TOKENAPI_TIMEOUT", 3600, "2026-05-04T04:02:01Z"),
         ("form", "TOKEN_TIMEOUT_DAYS", 2, "2026-05-06T03:02:01Z"),
+        # The longest lifetime the checks allow: its expiry can still be written.
+        ("form", "TOKEN_TIMEOUT_DAYS", 36525, "2126-05-05T03:02:01Z"),
     ],
-    ids=["form", "json", "TOKENAPI_TIMEOUT", "TOKEN_TIMEOUT_DAYS"],
+    ids=["form", "json", "TOKENAPI_TIMEOUT", "TOKEN_TIMEOUT_DAYS", "a-century"],
 )
 def test_new_answers_a_token_for_the_lifetime(
     client: Client, user: Any, settings: Any, encoding: str, setting: str, value: int, expires: str
