@@ -297,6 +297,11 @@ FEW = {"DATA_UPLOAD_MAX_NUMBER_FIELDS": 2}
         pytest.param("multipart/form-data; boundary=", b"--x", {}, id="empty-boundary"),
         pytest.param("multipart/form-data; boundary=\u00e9", b"--x", {}, id="non-ascii-boundary"),
         pytest.param(f"{FORM}; charset=no-such", b"user=1&token=t", {}, id="unknown-charset"),
+        # Codecs that are no text encoding: Django would raise decoding with them.
+        pytest.param(f"{FORM}; charset=rot13", b"user=1&token=t", {}, id="rot13-form"),
+        pytest.param("multipart/form-data; boundary=B; charset=zlib", b"--B--", {}, id="zlib"),
+        pytest.param("text/plain; charset=base64", b"x", {}, id="base64-text"),
+        pytest.param(f"{FORM}; charset=punycode", b"user=1&token=t", {}, id="undecodable"),
         pytest.param(FORM, b"user=1&token=a-long-token", SMALL, id="form-too-big"),
         pytest.param(JSON, b'{"user": "1", "token": "a long token"}', SMALL, id="json-too-big"),
         pytest.param(FORM, b"a=1&b=2&user=1&token=t", FEW, id="too-many-fields"),

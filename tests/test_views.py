@@ -203,10 +203,11 @@ def test_new_refuses_a_login(
         ('{"username": "alice", "password": "p\\udfff"}', "application/json", MALFORMED_LOGIN),
         ("garbage", "multipart/form-data; boundary=", UNREADABLE),
         ("username=a&password=b", "application/x-www-form-urlencoded; charset=nope", UNREADABLE),
+        ("username=a&password=b", "application/x-www-form-urlencoded; charset=rot13", UNREADABLE),
     ],
     ids=[
         "not-json", "empty", "list", "null", "user-list", "user-number", "pw-number",
-        "user-surrogate", "pw-surrogate", "broken-multipart", "unknown-charset",
+        "user-surrogate", "pw-surrogate", "broken-multipart", "unknown-charset", "rot13",
     ],
 )  # fmt: skip
 def test_new_unreadable_body_is_400(

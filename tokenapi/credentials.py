@@ -48,6 +48,7 @@ def parse_credentials(
     ``Authorization`` header of another scheme pass as no credentials, even
     without a space (``null``, ``Bearer``), as DRF's own classes do.
     """
+    _check_charset(request)
     user, token = _from_parameters(request)
     if user and token:
         return user, token
@@ -126,19 +127,15 @@ def read_form(request: HttpRequest) -> QueryDict:
     clients send ISO-8859-1) is decoded in its own charset; Django 5 refuses
     those, and Django 4.2 fails on a charset it does not know.
     """
-    charset = None
-    if request.content_type == FORM and request.content_params:
-        charset = request.content_params.get("charset")
+    charset = _check_charset(request)
     try:
-        if charset is not None and request.method == "POST":
-            try:
-                encoding = codecs.lookup(charset).name
-            except LookupError:
-                raise RequestError(errors.MALFORMED_BODY) from None
-            if charset.lower() != UTF_8:  # Django 5 refuses even "UTF8"
-                request.POST = QueryDict(request.body, encoding=encoding)
+        # Django 5 refuses any other charset, even UTF-8 spelled "UTF8".
+        form_charset = charset if request.content_type == FORM else None
+        if form_charset and form_charset.lower() != UTF_8 and request.method == "POST":
+            request.POST = QueryDict(request.body, encoding=codecs.lookup(form_charset).name)
         form = request.POST
-    except BODY_ERRORS:
+    # LookupError: a form in a charset nobody knows; UnicodeError: one it cannot decode.
+    except (*BODY_ERRORS, LookupError, UnicodeError):
         raise RequestError(errors.MALFORMED_BODY) from None
     # Error reports show POST fields: not these (sensitive_post_parameters, added to).
     hidden = getattr(request, "sensitive_post_parameters", ())
@@ -146,6 +143,24 @@ def read_form(request: HttpRequest) -> QueryDict:
         added = [field for field in SECRET_FIELDS if field not in hidden]
         request.sensitive_post_parameters = [*hidden, *added]  # type: ignore[attr-defined]
     return form
+
+
+def _check_charset(request: HttpRequest) -> str | None:
+    """Return the request's declared charset; raise :class:`RequestError` if it is no text one.
+
+    Django decodes the query string and forms in it: a codec that is no text
+    encoding (rot13, base64, zlib) would make it raise where no one catches it.
+    """
+    charset = request.content_params.get("charset") if request.content_params else None
+    if charset is not None:
+        try:
+            codec = codecs.lookup(charset)
+        except LookupError:
+            return charset  # Django ignores a charset it does not know
+        # The flag str.encode() and bytes.decode() themselves go by.
+        if not getattr(codec, "_is_text_encoding", True):
+            raise RequestError(errors.MALFORMED_BODY)
+    return charset
 
 
 def _has_query(request: HttpRequest) -> bool:
