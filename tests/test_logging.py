@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 import pytest
@@ -25,6 +26,13 @@ LEGACY = "8zk-0123456789abcdef0123"
         ("/api/?TOKEN=abc;user=1", f"/api/?TOKEN={MASK};user=1"),
         ("/api/?token=", f"/api/?token={MASK}"),
         ("Authorization: Basic NzpzZWNyZXQ=", f"Authorization: Basic {MASK}"),
+        # A character percent-encoded, the parameter's name too: the same token.
+        (f"/token/{CURRENT[:9]}%4a{CURRENT[10:]}/7.json", f"/token/{MASK}/7.json"),
+        ("/api/?user=7&tok%65n=abc-def", f"/api/?user=7&tok%65n={MASK}"),
+        # The 2.x route's token place, whatever it holds: nearly a token is nearly one.
+        (f"/token/{CURRENT}x/7.json HTTP/1.1", f"/token/{MASK}/7.json HTTP/1.1"),
+        (f"/token/{CURRENT[:-1]}/7.json", f"/token/{MASK}/7.json"),
+        (f"/token/{CURRENT.partition('-')[2]}/7.json?a=1", f"/token/{MASK}/7.json?a=1"),
         # Nothing else changes.
         ("/api/notes/5.json?page=2&tokens=3", "/api/notes/5.json?page=2&tokens=3"),
         ("/token/new.json", "/token/new.json"),
@@ -39,6 +47,11 @@ LEGACY = "8zk-0123456789abcdef0123"
         "query-upper-semicolon",
         "query-empty",
         "basic",
+        "percent-encoded",
+        "parameter-name-encoded",
+        "one-character-more",
+        "one-character-less",
+        "mac-alone",
         "other-parameters",
         "new-json",
         "longer-than-a-token",
@@ -99,3 +112,20 @@ def test_filter_escapes_control_characters_in_arguments_only() -> None:
     log_record = record('"%s" %s\n', ("GET /a\nFORGED\x00\x7f\tb HTTP/1.1", 200))
     RedactTokens().filter(log_record)
     assert log_record.getMessage() == '"GET /a\\x0aFORGED\\x00\\x7f\\x09b HTTP/1.1" 200\n'
+
+
+def test_filter_masks_tokens_in_exception_texts() -> None:
+    # Django's APPEND_SLASH error quotes the URL, query string included.
+    try:
+        raise RuntimeError(f"You called this URL via POST: /api/notes?token={CURRENT}")
+    except RuntimeError:
+        log_record = logging.LogRecord("x", logging.ERROR, __file__, 1, "Error", (), sys.exc_info())
+    RedactTokens().filter(log_record)
+    assert CURRENT not in logging.Formatter().format(log_record)
+    assert f"token={MASK}" in log_record.exc_text  # type: ignore[operator]
+
+
+def test_filter_escapes_unicode_line_separators_too() -> None:
+    log_record = record("%s", ("a\u2028b\x85c\u2029d",))
+    RedactTokens().filter(log_record)
+    assert log_record.getMessage() == "a\\u2028b\\x85c\\u2029d"
