@@ -287,8 +287,7 @@ def test_the_query_string_can_be_turned_off(settings: Any) -> None:
 
 
 def test_a_form_its_charset_cannot_decode_is_malformed_or_read_as_latin_1() -> None:
-    # Python 3.11's punycode codec raises UnicodeError, which Django lets out; 3.13's
-    # raises UnicodeDecodeError, which Django answers by reading the form as latin-1.
+    # 3.11's punycode raises UnicodeError; 3.13's UnicodeDecodeError: Django reads latin-1.
     request = rf.generic("POST", "/", b"user=1&token=t", f"{FORM}; charset=punycode")
     try:
         credentials = parse_credentials(request)
@@ -309,7 +308,6 @@ FEW = {"DATA_UPLOAD_MAX_NUMBER_FIELDS": 2}
         pytest.param("multipart/form-data; boundary=", b"--x", {}, id="empty-boundary"),
         pytest.param("multipart/form-data; boundary=\u00e9", b"--x", {}, id="non-ascii-boundary"),
         pytest.param(f"{FORM}; charset=no-such", b"user=1&token=t", {}, id="unknown-charset"),
-        # Codecs that are no text encoding: Django would raise decoding with them.
         pytest.param(f"{FORM}; charset=rot13", b"user=1&token=t", {}, id="rot13-form"),
         pytest.param("multipart/form-data; boundary=B; charset=zlib", b"--B--", {}, id="zlib"),
         pytest.param("text/plain; charset=base64", b"x", {}, id="base64-text"),

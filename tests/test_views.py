@@ -384,9 +384,7 @@ def test_every_answer_of_every_endpoint_says_no_store(
         assert "no-store" in answer["Cache-Control"].split(", "), answer["Cache-Control"]
 
 
-class FailingDatabaseBackend:
-    """A password backend whose database is down."""
-
+class FailingDatabaseBackend:  # a password backend whose database is down
     def authenticate(self, request: Any, **credentials: Any) -> None:
         raise DatabaseError("the database is down")
 
