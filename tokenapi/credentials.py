@@ -48,7 +48,6 @@ def parse_credentials(
     ``Authorization`` header of another scheme pass as no credentials, even
     without a space (``null``, ``Bearer``), as DRF's own classes do.
     """
-    _check_charset(request)
     user, token = _from_parameters(request)
     if user and token:
         return user, token
@@ -107,9 +106,11 @@ def _from_parameters(request: HttpRequest) -> tuple[str | None, str | None]:
     # Django parses a form body for POST only: for GET and HEAD, request.POST is
     # always empty, and building it would cost more than the rest of this module.
     if request.method not in ("GET", "HEAD"):
-        post = read_form(request)
+        post = read_form(request)  # which checks the charset too
         user = post.get("user")
         token = post.get("token")
+    else:
+        _check_charset(request)  # before Django decodes the query string in it
     if (user is None or token is None) and _has_query(request):
         # Field by field, as 2.x did: POST first, then the query string.
         query = request.GET
