@@ -44,14 +44,20 @@ def failed_logins() -> Iterator[list[dict[str, Any]]]:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Deselect tests marked ``axes`` unless django-axes is configured.
+    """Deselect the tests the active settings cannot run, rather than skip them.
 
-    They need ``--ds=tests.settings_axes``, which ``make test`` runs them with;
-    under other settings they are not run rather than skipped.
+    ``axes`` tests need ``--ds=tests.settings_axes``, ``sessions`` tests
+    ``--ds=tests.settings_sessions``; ``stateless`` tests hold only without
+    the sessions app. ``make test`` runs each under its settings.
     """
-    if "axes" in settings.INSTALLED_APPS:
-        return
-    deselected = [item for item in items if item.get_closest_marker("axes")]
+    wrong = {
+        "axes": "axes" not in settings.INSTALLED_APPS,
+        "sessions": "tokenapi.sessions" not in settings.INSTALLED_APPS,
+        "stateless": "tokenapi.sessions" in settings.INSTALLED_APPS,
+    }
+    deselected = [
+        item for item in items if any(item.get_closest_marker(m) for m in wrong if wrong[m])
+    ]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
-        items[:] = [item for item in items if not item.get_closest_marker("axes")]
+        items[:] = [item for item in items if item not in deselected]

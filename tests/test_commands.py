@@ -26,6 +26,7 @@ def run(*args: str) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
+@pytest.mark.stateless  # a login's token is a session's with the app
 @time_machine.travel(NOW, tick=False)
 def test_prints_pk_a_fresh_token_and_its_expiry(user: Any) -> None:
     token = token_generator.make_token(user)
@@ -34,6 +35,7 @@ def test_prints_pk_a_fresh_token_and_its_expiry(user: Any) -> None:
     assert err == ""
 
 
+@pytest.mark.stateless  # a login's token is a session's with the app
 @time_machine.travel(NOW, tick=False)
 def test_inactive_user_gets_a_token_and_a_warning(db: None) -> None:
     carol = make_user("carol", is_active=False)

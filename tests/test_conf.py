@@ -19,7 +19,11 @@ def test_defaults(settings: Any) -> None:
         if hasattr(settings, name):
             delattr(settings, name)
     assert conf.get() == conf.Settings(
-        timeout=7 * DAY, timeout_days=7, accept_legacy_tokens=True, query_string_credentials=True
+        timeout=7 * DAY,
+        timeout_days=7,
+        accept_legacy_tokens=True,
+        query_string_credentials=True,
+        session_max_age=None,
     )
 
 

@@ -119,6 +119,7 @@ def test_every_endpoint_is_csrf_exempt(user: Any, token: str) -> None:
 # new.json -------------------------------------------------------------------------
 
 
+@pytest.mark.stateless  # a login's token is a session's with the app
 @time_machine.travel(NOW, tick=False)
 @pytest.mark.parametrize(
     ("encoding", "setting", "value", "expires"),
@@ -141,6 +142,7 @@ def test_new_answers_a_token_for_the_lifetime(
     assert_token_response(response, user, expires)
 
 
+@pytest.mark.stateless  # a login's token is a session's with the app
 @pytest.mark.parametrize(
     "fields",
     [
@@ -280,6 +282,7 @@ def test_token_url_answers_an_unreadable_body_itself(
 # verify.json and refresh.json -------------------------------------------------------
 
 
+@pytest.mark.stateless  # a login's token is a session's with the app
 @time_machine.travel(NOW, tick=False)
 @pytest.mark.parametrize("kind", ["current", "legacy"])
 def test_verify_and_refresh_accept_a_valid_pair(client: Client, user: Any, kind: str) -> None:
@@ -313,6 +316,7 @@ def test_verify_and_refresh_refuse_with_the_spec_status(
     assert signalled(failed_logins) == [(url, str(user.pk))]
 
 
+@pytest.mark.stateless  # a login's token is a session's with the app
 def test_refresh_gives_a_fresh_token_with_a_new_lifetime(
     client: Client, user: Any, settings: Any
 ) -> None:
@@ -341,6 +345,7 @@ class OwnBackend(TokenBackend):
     token_generator = OwnGenerator()
 
 
+@pytest.mark.stateless  # a login's token is a session's with the app
 def test_views_mint_with_the_configured_backends_generator(
     client: Client, user: Any, settings: Any
 ) -> None:

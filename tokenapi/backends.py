@@ -24,7 +24,8 @@ from django.http import HttpRequest
 from django.utils.module_loading import import_string
 from django.views.decorators.debug import sensitive_variables
 
-from tokenapi.tokens import TokenGenerator, token_generator
+from tokenapi import sessions
+from tokenapi.tokens import TokenGenerator, parse_session_id, token_generator
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -72,9 +73,16 @@ class TokenBackend(ModelBackend):
         user_id = get_user_id_parser()(pk)
         if user_id is None or not isinstance(token, str):
             return None
+        if sessions.is_enabled():
+            session_id = parse_session_id(token)
+            if session_id is not None:
+                from tokenapi.sessions.models import Session
+
+                session = Session.objects.select_related("user").filter(pk=session_id).first()
+                return self._session_user(session, user_id, token)
         user_model = get_user_model_cached()
         try:
-            user = user_model._default_manager.get(pk=user_id)
+            user = _users(user_model).get(pk=user_id)
         except user_model.DoesNotExist:
             return None
         return user if self._is_valid(user, token) else None
@@ -91,18 +99,45 @@ class TokenBackend(ModelBackend):
         user_id = get_user_id_parser()(pk)
         if user_id is None or not isinstance(token, str):
             return None
+        if sessions.is_enabled():
+            session_id = parse_session_id(token)
+            if session_id is not None:
+                from tokenapi.sessions.models import Session
+
+                sessions_with_users = Session.objects.select_related("user")
+                session = await sessions_with_users.filter(pk=session_id).afirst()
+                return self._session_user(session, user_id, token)
         user_model = get_user_model_cached()
         try:
-            user = await user_model._default_manager.aget(pk=user_id)
+            user = await _users(user_model).aget(pk=user_id)
         except user_model.DoesNotExist:
             return None
         return user if self._is_valid(user, token) else None
+
+    def _session_user(self, session: Any, user_id: object, token: str) -> AbstractBaseUser | None:
+        # The session must be the given user's: its token names the session, the pair the user.
+        if session is None or session.user_id != user_id or not session.is_open():
+            return None
+        user: AbstractBaseUser = session.user
+        if not self.user_can_authenticate(user):  # type: ignore[arg-type]
+            return None
+        if not self.token_generator.check_session_token(user, session, token):
+            return None
+        user.tokenapi_session = session  # type: ignore[attr-defined]  # the views' current session
+        return user
 
     def _is_valid(self, user: AbstractBaseUser, token: str) -> bool:
         # user_can_authenticate() refuses is_active=False, as ModelBackend does.
         return self.user_can_authenticate(user) and self.token_generator.check_token(  # type: ignore[arg-type]
             user, token
         )
+
+
+def _users(user_model: type[AbstractBaseUser]) -> Any:
+    # With tokenapi.sessions, what the user's stateless tokens sign comes in the same query.
+    if sessions.is_enabled():
+        return user_model._default_manager.select_related("tokenapi_state")
+    return user_model._default_manager
 
 
 @functools.cache

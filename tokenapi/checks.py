@@ -94,6 +94,7 @@ def check_settings(
         (conf.read_timeout, "tokenapi.E002"),
         (conf.read_accept_legacy_tokens, "tokenapi.E003"),
         (conf.read_query_string_credentials, "tokenapi.E004"),
+        (conf.read_session_max_age, "tokenapi.E005"),
     ]
     messages: list[checks.CheckMessage] = []
     for read, check_id in readers:

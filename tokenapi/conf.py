@@ -25,6 +25,7 @@ SETTINGS = frozenset(
         "TOKENAPI_TIMEOUT",
         "TOKENAPI_ACCEPT_LEGACY_TOKENS",
         "TOKENAPI_QUERY_STRING_CREDENTIALS",
+        "TOKENAPI_SESSION_MAX_AGE",
     }
 )
 
@@ -48,6 +49,9 @@ class Settings:
 
     query_string_credentials: bool
     """Whether ``user`` and ``token`` are read from the query string too."""
+
+    session_max_age: int | None
+    """Seconds a session (``tokenapi.sessions``) lives after its login; ``None``: no limit."""
 
 
 def _as_seconds(name: str, value: Any, unit: int) -> int:
@@ -98,6 +102,12 @@ def read_query_string_credentials() -> bool:
     return _read_flag("TOKENAPI_QUERY_STRING_CREDENTIALS")
 
 
+def read_session_max_age() -> int | None:
+    """``TOKENAPI_SESSION_MAX_AGE`` in seconds; ``None`` (default): a session lives while refreshed."""
+    max_age = getattr(django_settings, "TOKENAPI_SESSION_MAX_AGE", None)
+    return None if max_age is None else _as_seconds("TOKENAPI_SESSION_MAX_AGE", max_age, unit=1)
+
+
 def load() -> Settings:
     """Read and validate the settings; raise ``ImproperlyConfigured`` if invalid."""
     timeout = read_timeout()
@@ -107,6 +117,7 @@ def load() -> Settings:
         timeout_days=(0 if timeout is None else timeout // 86400) if in_days else None,
         accept_legacy_tokens=read_accept_legacy_tokens(),
         query_string_credentials=read_query_string_credentials(),
+        session_max_age=read_session_max_age(),
     )
 
 

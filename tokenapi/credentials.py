@@ -184,6 +184,20 @@ def _from_json(body: dict[str, Any]) -> tuple[str | None, str | None]:
     return user, token
 
 
+def read_fields(request: HttpRequest) -> dict[str, Any]:
+    """Return the fields of a form body or a JSON object body.
+
+    Raise :class:`RequestError` for a body that cannot be read, or JSON that
+    is not an object.
+    """
+    if is_json(request):
+        fields = json_object_or_none(request)
+        if fields is None:
+            raise RequestError(errors.MALFORMED_JSON)
+        return fields
+    return read_form(request).dict()
+
+
 def json_object_or_none(request: HttpRequest) -> dict[str, Any] | None:
     """Return the request's body as a JSON object, or ``None`` if it is not one.
 

@@ -48,3 +48,11 @@ MALFORMED_LOGIN = ApiError(
 LOGIN_FAILED = ApiError(401, "Unable to log you in, please try again.")
 POST_REQUIRED = ApiError(405, "Must access via a POST request.")
 GET_OR_POST_REQUIRED = ApiError(405, "Must access via a GET or POST request.")
+
+# Sessions (tokenapi.sessions).
+MALFORMED_DEVICE = ApiError(400, "'device' must be text of at most 128 characters.")
+MALFORMED_SESSION = ApiError(400, "'session' must be a session id.")
+NO_CURRENT_SESSION = ApiError(
+    400, "This token belongs to no session: name one in 'session', or use logoutall.json."
+)
+SESSION_NOT_FOUND = ApiError(404, "No such session.")

@@ -4,7 +4,10 @@ A token is ``<issue time, base36>-<MAC>``. It stays valid until it is older than
 the configured lifetime or the user's password changes. This module knows
 nothing of HTTP.
 
-Two formats verify:
+Three formats verify:
+
+* session (``tokenapi.sessions``): ``<session id, base36>.`` before a current
+  token whose MAC signs the session's id and random key instead of the password;
 
 * current: seconds since 2001-01-01 UTC, then the whole HMAC-SHA256 of
   :meth:`TokenGenerator.get_hash_value` in unpadded URL-safe base64 (43 chars);
@@ -41,6 +44,9 @@ LEGACY_MAC_LENGTH = 20
 MAC_LENGTH = 43  # len(base64 of 32 bytes) without its "=" padding
 # base36 of 13 digits is more than any 64-bit time; Django's base36_to_int has the same bound.
 MAX_TIMESTAMP_DIGITS = 13
+SESSION_KEY_SALT = "tokenapi.sessions.Session"
+SESSION_SEPARATOR = "."
+MAX_SESSION_ID = 2**63 - 1  # a BigAutoField's range on every database
 
 
 @functools.lru_cache(maxsize=16)
@@ -73,6 +79,27 @@ def _is_base36(text: str) -> bool:
     )
 
 
+def parse_session_id(token: str) -> int | None:
+    """The session id a session token starts with; ``None`` for other tokens and junk."""
+    session_b36, separator, _ = token.partition(SESSION_SEPARATOR)
+    if not separator or not _is_base36(session_b36):
+        return None
+    session_id = int(session_b36, 36)
+    # Above the range, the query itself would fail on PostgreSQL and MariaDB.
+    return session_id if session_id <= MAX_SESSION_ID else None
+
+
+def signed_password(user: AbstractBaseUser) -> str:
+    """The password hash a user's stateless tokens sign.
+
+    With ``tokenapi.sessions``, a user's ``tokenapi_state`` may hold another
+    value: the hash their tokens were issued under, kept when Django re-hashes
+    the password at login, or a random one after "log out everywhere".
+    """
+    state = getattr(user, "tokenapi_state", None)
+    return user.password if state is None else state.signed_password
+
+
 class TokenGenerator:
     """Make and check tokens for a user.
 
@@ -94,11 +121,12 @@ class TokenGenerator:
     def make_token_with_expiry(self, user: AbstractBaseUser) -> tuple[str, datetime.datetime]:
         """Return a new token for ``user`` and the moment (UTC) it stops being valid."""
         timestamp = self._now()
+        return self._make_token_with_timestamp(user, timestamp), self.expiry(timestamp)
+
+    def expiry(self, timestamp: int) -> datetime.datetime:
+        """The moment (UTC) a token issued at ``timestamp`` (:meth:`_now`'s clock) expires."""
         expires = EPOCH + timestamp + self._lifetime(timestamp)
-        return (
-            self._make_token_with_timestamp(user, timestamp),
-            datetime.datetime.fromtimestamp(expires, tz=datetime.timezone.utc),
-        )
+        return datetime.datetime.fromtimestamp(expires, tz=datetime.timezone.utc)
 
     def check_token(self, user: AbstractBaseUser | None, token: object) -> bool:
         """Tell whether ``token`` is a valid, unexpired token of ``user``."""
@@ -132,7 +160,42 @@ class TokenGenerator:
         on purpose so that logging in elsewhere keeps tokens valid. NUL bytes
         separate the parts so that no two (pk, timestamp) pairs read alike.
         """
-        return f"{user.pk}\x00{user.password}\x00{timestamp}"
+        return f"{user.pk}\x00{signed_password(user)}\x00{timestamp}"
+
+    # Session tokens (tokenapi.sessions) ----------------------------------------
+
+    def make_session_token(self, user: AbstractBaseUser, session: Any, timestamp: int) -> str:
+        """Return a token of ``session`` (its ``pk`` and secret ``key``) issued at ``timestamp``."""
+        value = self.get_session_hash_value(user, session, timestamp).encode()
+        mac = self._mac(self._keys(SESSION_KEY_SALT)[0], value).decode()
+        return f"{int_to_base36(session.pk)}{SESSION_SEPARATOR}{int_to_base36(timestamp)}-{mac}"
+
+    def check_session_token(self, user: AbstractBaseUser, session: Any, token: str) -> bool:
+        """Tell whether ``token`` is an unexpired token of ``session``, which is ``user``'s.
+
+        Whether the session itself still lives is the caller's question.
+        """
+        _, _, rest = token.partition(SESSION_SEPARATOR)
+        timestamp_b36, _, mac = rest.partition("-")
+        if not _is_base36(timestamp_b36) or len(mac) != MAC_LENGTH:
+            return False
+        timestamp = int(timestamp_b36, 36)
+        if not 0 <= self._now() - timestamp <= self._lifetime(timestamp):
+            return False
+        value = self.get_session_hash_value(user, session, timestamp).encode()
+        for key in self._keys(SESSION_KEY_SALT):
+            if hmac.compare_digest(self._mac(key, value), mac.encode()):
+                return True
+        return False
+
+    def get_session_hash_value(self, user: AbstractBaseUser, session: Any, timestamp: int) -> str:
+        """Return what a session token signs: the user, the session and its random key.
+
+        The key never leaves the database: a session id reused after its row
+        is deleted names a new key, so the old session's tokens stay dead.
+        Its own key salt keeps these MACs apart from stateless ones.
+        """
+        return f"{user.pk}\x00{session.pk}\x00{session.key}\x00{timestamp}"
 
     def _lifetime(self, timestamp: int) -> int:
         """Seconds a token issued at ``timestamp`` stays valid."""
@@ -160,16 +223,17 @@ class TokenGenerator:
         )
         return [secret, *fallbacks]
 
-    def _keys(self) -> tuple[bytes, ...]:
+    def _keys(self, key_salt: str | None = None) -> tuple[bytes, ...]:
         """The derived keys of :meth:`_secrets`, the signing key first."""
+        key_salt = key_salt or self.key_salt
         if self.secret is not None or self.secret_fallbacks is not None:
-            return tuple(_derive_key(self.key_salt, s, self.algorithm) for s in self._secrets())
+            return tuple(_derive_key(key_salt, s, self.algorithm) for s in self._secrets())
         # From settings: derived once, dropped when SECRET_KEY* change,
         # so that a check reads no setting and builds no list.
-        cache_key = (self.key_salt, self.algorithm)
+        cache_key = (key_salt, self.algorithm)
         keys = _settings_keys.get(cache_key)
         if keys is None:
-            keys = tuple(_derive_key(self.key_salt, s, self.algorithm) for s in self._secrets())
+            keys = tuple(_derive_key(key_salt, s, self.algorithm) for s in self._secrets())
             _settings_keys[cache_key] = keys
         return keys
 
@@ -188,7 +252,7 @@ class TokenGenerator:
     def _check_legacy_token(self, user: AbstractBaseUser, token: str, day: int) -> bool:
         if not self._legacy_day_is_live(day):
             return False
-        value = f"{user.pk}{user.password}{day}"
+        value = f"{user.pk}{signed_password(user)}{day}"
         for key in self._secrets():
             mac = salted_hmac(LEGACY_KEY_SALT, value, secret=key, algorithm="sha1")
             if constant_time_compare(f"{int_to_base36(day)}-{mac.hexdigest()[::2]}", token):

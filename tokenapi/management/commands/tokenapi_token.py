@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from tokenapi.backends import get_token_backend
+from tokenapi.management import find_user
+from tokenapi.views import issue_token
 
 
 class Command(BaseCommand):
@@ -17,12 +17,11 @@ class Command(BaseCommand):
         parser.add_argument("username", help="the user's login (their USERNAME_FIELD)")
 
     def handle(self, *args: Any, username: str, **options: Any) -> None:
-        user_model = get_user_model()
-        try:
-            user = user_model._default_manager.get_by_natural_key(username)
-        except user_model.DoesNotExist:
-            raise CommandError(f"No user with {user_model.USERNAME_FIELD} {username!r}.") from None
+        user = find_user(username)
         if not getattr(user, "is_active", True):
             self.stderr.write("Warning: this user is inactive; the token will not authenticate.")
-        token, expires = get_token_backend().backend.token_generator.make_token_with_expiry(user)
-        self.stdout.write(f"user: {user.pk}\ntoken: {token}\nexpires: {expires.isoformat()}")
+        # With tokenapi.sessions, a session of its own, listed and ended like any login.
+        issued = issue_token(user, device="manage.py tokenapi_token")
+        self.stdout.write(
+            f"user: {user.pk}\ntoken: {issued['token']}\nexpires: {issued['expires'].isoformat()}"
+        )
