@@ -9,6 +9,7 @@ urlpatterns = [
     path("token/", include("tokenapi.contrib.openapi.urls")),
     path("api/sync/", views.sync_view),
     path("api/async/", views.async_view),
+    path("api/class/", views.ClassView.as_view()),
     path("drf/whoami/", drf_views.WhoAmIView.as_view(), name="drf-whoami"),
     path("drf/public/", drf_views.PublicView.as_view()),
     path("drf/token-then-session/", drf_views.TokenThenSessionView.as_view()),

@@ -177,6 +177,11 @@ def test_the_query_string_warning_is_a_deployment_check(settings: Any) -> None:
             id="query-string-credentials",
         ),
         pytest.param(
+            {"TOKENAPI_SESSION_MAX_AGE": "1d"},
+            [("tokenapi.E005", "TOKENAPI_SESSION_MAX_AGE must be a number or a timedelta, not str.")],
+            id="session-max-age",
+        ),
+        pytest.param(
             {"TOKENAPI_TIMEOUT": True, "TOKENAPI_ACCEPT_LEGACY_TOKENS": None},
             [
                 ("tokenapi.E002", "TOKENAPI_TIMEOUT must be a number or a timedelta, not bool."),

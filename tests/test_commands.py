@@ -1,4 +1,4 @@
-"""The ``tokenapi_token`` management command."""
+"""The management commands: ``tokenapi_token``, and the sessions app's two."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
+from django.utils import timezone
+from django.utils.http import int_to_base36
+
 from tests.helpers import login_of, make_user
 from tokenapi.management.commands.tokenapi_token import Command
 from tokenapi.tokens import token_generator
@@ -20,9 +23,9 @@ pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 3, 14, 15, 9, 26, tzinfo=datetime.timezone.utc)
 
 
-def run(*args: str) -> tuple[str, str]:
+def run(*args: str, command: str = "tokenapi_token") -> tuple[str, str]:
     out, err = io.StringIO(), io.StringIO()
-    call_command("tokenapi_token", *args, stdout=out, stderr=err)
+    call_command(command, *args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 
 
@@ -60,3 +63,46 @@ def test_help_says_what_it_prints_and_what_it_takes() -> None:
     text = " ".join(Command().create_parser("manage.py", "tokenapi_token").format_help().split())
     assert "Print the primary key of a user and a fresh API token for them." in text
     assert "username the user's login (their USERNAME_FIELD)" in text
+
+
+# tokenapi.sessions ----------------------------------------------------------------------
+
+
+@pytest.mark.sessions
+def test_tokenapi_token_opens_a_session_of_its_own(user: Any) -> None:
+    from tokenapi.sessions.models import Session
+
+    out, _ = run(login_of("alice"))
+    session = Session.objects.get(user=user)
+    assert session.device == "manage.py tokenapi_token"
+    assert f"token: {int_to_base36(session.pk)}." in out
+
+
+@pytest.mark.sessions
+def test_tokenapi_logout_ends_every_token_of_the_user(user: Any) -> None:
+    from tokenapi.backends import TokenBackend
+
+    token = token_generator.make_token(user)
+    out, _ = run(login_of("alice"), command="tokenapi_logout")
+    assert out == f"Every token of {login_of('alice')} has stopped working.\n"
+    assert TokenBackend().authenticate(None, pk=user.pk, token=token) is None
+    with pytest.raises(CommandError, match="No user with"):
+        run(login_of("nobody"), command="tokenapi_logout")
+
+
+@pytest.mark.sessions
+def test_tokenapi_clearsessions_deletes_the_rows_of_dead_sessions_only(
+    user: Any, settings: Any
+) -> None:
+    from tokenapi.sessions.models import Session, end_sessions, open_session
+
+    settings.TOKENAPI_TIMEOUT, settings.TOKENAPI_SESSION_MAX_AGE = 600, 3600
+    ended, live = open_session(user), open_session(user)
+    end_sessions(user, [ended.pk])
+    with time_machine.travel(NOW, tick=False):  # months ago
+        open_session(user)  # never refreshed since
+        too_old = open_session(user)
+    Session.objects.filter(pk=too_old.pk).update(refreshed=timezone.now())
+    out, _ = run(command="tokenapi_clearsessions")
+    assert out == "3 session(s) deleted.\n"
+    assert list(Session.objects.values_list("pk", flat=True)) == [live.pk]

@@ -432,3 +432,63 @@ def test_signing_keys_are_derived_once_and_again_when_the_keys_change(
     assert token_generator._keys() is keys
     setting_changed.send(sender=None, setting=setting, value=None, enter=True)
     assert (token_generator._keys() is not keys) is derived_again
+
+
+# Session tokens (tokenapi.sessions) ------------------------------------------------------
+
+
+def session_of(user: Any) -> Any:
+    from tokenapi.sessions.models import open_session
+
+    return open_session(user, "phone")
+
+
+def authenticates(user_id: object, token: str) -> bool:
+    from tokenapi.backends import TokenBackend
+
+    return TokenBackend().authenticate(None, pk=user_id, token=token) is not None
+
+
+@pytest.mark.sessions
+@time_machine.travel(NOW, tick=False)
+def test_a_session_token_is_its_id_then_a_mac_of_user_session_key_and_time(user: Any) -> None:
+    session = session_of(user)
+    value = f"{user.pk}\x00{session.pk}\x00{session.key}\x00{SECONDS}".encode()
+    key = hashlib.sha256(f"{tokens.SESSION_KEY_SALT}{django_settings.SECRET_KEY}".encode()).digest()
+    mac = base64.urlsafe_b64encode(hmac.digest(key, value, "sha256")).rstrip(b"=").decode()
+    token = f"{int_to_base36(session.pk)}.{int_to_base36(SECONDS)}-{mac}"
+    assert token_generator.make_session_token(user, session, SECONDS) == token
+    assert authenticates(user.pk, token)
+
+
+@pytest.mark.sessions
+def test_a_session_token_authenticates_no_other_session_user_or_shape(user: Any) -> None:
+    from tokenapi.sessions.models import Session
+
+    mine, other = session_of(user), session_of(user)
+    bob = make_user("bob")
+    token = token_generator.make_session_token(user, mine, token_generator._now())
+    prefix, _, rest = token.partition(".")
+    forged = [
+        f"{int_to_base36(other.pk)}.{rest}",  # another session of the same user
+        token[:-1],
+        token + "A",
+        rest,  # without its session: a stateless token it is not
+        f"0{prefix}.{rest}",
+        f"{int_to_base36(2**63)}.{rest}",  # past every database's range: no query
+    ]
+    assert authenticates(user.pk, token)
+    assert not authenticates(bob.pk, token)
+    assert not any(authenticates(user.pk, forgery) for forgery in forged)
+    # A session id used again after its row is gone names a new key.
+    Session.objects.filter(pk=mine.pk).delete()
+    reborn = Session.objects.create(pk=mine.pk, user=user)
+    assert reborn.key != mine.key and not authenticates(user.pk, token)
+
+
+@pytest.mark.stateless
+def test_a_session_token_without_the_app_authenticates_nobody(user: Any) -> None:
+    session = mock.Mock(pk=1, key="k")
+    token = token_generator.make_session_token(user, session, token_generator._now())
+    assert not token_generator.check_token(user, token)
+    assert not authenticates(user.pk, token)
