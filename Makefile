@@ -33,8 +33,10 @@ suites:
 	$(call RUN,auth-user,$(COV))
 	$(call RUN,axes,$(COV) --ds=tests.settings_axes tests/test_contrib_axes.py)
 	$(call RUN,custom-user,$(COV) --ds=tests.settings_custom_user)
+	$(call RUN,sessions,$(COV) --ds=tests.settings_sessions)
+	$(call RUN,sessions-custom-user,$(COV) --ds=tests.settings_sessions_custom_user)
 	$(call RUN,example,--no-cov example_project/tests $(if $(filter no,$(E2E)),-m "not e2e"))
-	@status=0; $(BIN)/python .ci/summary.py $(REPORTS) auth-user axes custom-user example \
+	@status=0; $(BIN)/python .ci/summary.py $(REPORTS) auth-user axes custom-user sessions sessions-custom-user example \
 	|| status=1; $(if $(filter yes,$(COVERAGE)),$(BIN)/coverage report || status=1;) exit $$status
 
 # ---- make demo: the example project under gunicorn on http://127.0.0.1:8000 ----

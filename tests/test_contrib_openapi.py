@@ -15,11 +15,13 @@ from openapi_spec_validator import validate
 
 from tests.helpers import PASSWORD, assert_documented, basic_auth, login_of
 from tests.readme import readme_code
+from tokenapi import sessions
 from tokenapi.contrib.openapi import DESCRIPTION_PATH, load_description
 
 pytestmark = pytest.mark.urls("tests.integration_urls")
 
 NEW, VERIFY, REFRESH = "/token/new.json", "/token/verify.json", "/token/refresh.json"
+LOGOUT, LOGOUTALL, SESSIONS = "/token/logout.json", "/token/logoutall.json", "/token/sessions.json"
 JSON = "application/json"
 Driver = Callable[[Client, AbstractBaseUser, str], HttpResponse]
 
@@ -30,6 +32,11 @@ def login(password: str) -> dict[str, str]:
 
 def auth(user_id: object, token: str) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": basic_auth(user_id, token)}
+
+
+def new_token(client: Client) -> str:
+    token: str = client.post(NEW, login(PASSWORD)).json()["token"]
+    return token
 
 
 # For each documented (path, method, status), a request that gets that answer
@@ -49,6 +56,21 @@ DRIVERS: dict[tuple[str, str, int], Driver] = {
     ("/{token}/{user}.json", "post", 200): lambda c, u, t: c.post(f"/token/{t}/{u.pk}.json"),
     ("/{token}/{user}.json", "post", 401): lambda c, u, t: c.post(f"/token/1-x/{u.pk}.json"),
 }
+# Routes of tokenapi.sessions, driven where it is installed.
+SESSION_DRIVERS: dict[tuple[str, str, int], Driver] = {
+    ("/logout.json", "post", 200): lambda c, u, t: c.post(LOGOUT, **auth(u.pk, new_token(c))),
+    ("/logout.json", "post", 400): lambda c, u, t: c.post(LOGOUT, **auth(u.pk, t)),  # no session
+    ("/logout.json", "post", 401): lambda c, u, t: c.post(LOGOUT),
+    ("/logout.json", "post", 404): lambda c, u, t: c.post(LOGOUT, {"session": 9}, **auth(u.pk, t)),
+    ("/logoutall.json", "post", 200): lambda c, u, t: c.post(LOGOUTALL, **auth(u.pk, t)),
+    ("/logoutall.json", "post", 400): lambda c, u, t: c.post(LOGOUTALL, "[]", JSON),
+    ("/logoutall.json", "post", 401): lambda c, u, t: c.post(LOGOUTALL, **auth(u.pk, "1-x")),
+    ("/sessions.json", "post", 200): lambda c, u, t: c.post(SESSIONS, **auth(u.pk, new_token(c))),
+    ("/sessions.json", "post", 400): lambda c, u, t: c.post(SESSIONS, HTTP_AUTHORIZATION="Basic"),
+    ("/sessions.json", "post", 401): lambda c, u, t: c.post(SESSIONS),
+}
+if sessions.is_enabled():
+    DRIVERS.update(SESSION_DRIVERS)
 # Lockouts need django-axes in the settings: tests/test_contrib_axes.py drives them.
 LOCKOUT_STATUS = 429
 
@@ -75,18 +97,21 @@ def test_description_covers_every_endpoint() -> None:
 
     documented = {path.strip("/") for path in load_description()["paths"]}
     routes = {str(pattern.pattern).strip("^$").replace("\\", "") for pattern in urlpatterns}
+    session_routes = {"logout.json", "logoutall.json", "sessions.json"}
     assert routes == {
         "new.json",
         "verify.json",
         "refresh.json",
         "(?P<token>[^/]+)/(?P<user>[^/]+).json",
-    }
-    assert documented == {"new.json", "verify.json", "refresh.json", "{token}/{user}.json"}
+    } | (session_routes if sessions.is_enabled() else set())
+    assert documented == {"new.json", "verify.json", "refresh.json", "{token}/{user}.json"} | (
+        session_routes
+    )
 
 
 def test_every_documented_status_has_a_driver() -> None:
-    documented = _documented()
-    assert {key for key in documented if key[2] != LOCKOUT_STATUS} == set(DRIVERS)
+    documented = {key for key in _documented() if key[2] != LOCKOUT_STATUS}
+    assert documented == set(DRIVERS) | set(SESSION_DRIVERS)
 
 
 @pytest.mark.parametrize(
