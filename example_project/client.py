@@ -5,9 +5,10 @@
    (an app keeps it in the keychain; this script in a JSON file only you can read).
 2. Call protected endpoints with the pair: as request parameters, in a JSON body,
    and as ``Authorization: Basic base64(user:token)``.
-3. Refresh the token before it expires; verify it.
+3. Refresh the token before it expires; verify it; list the user's devices.
 4. When the server refuses the pair (401 or 403: expired token, password
-   changed, key rotated), log in again and retry once.
+   changed, logged out, key rotated), log in again and retry once.
+5. On request, log this device out (``--logout``) or every device (``--logout-all``).
 
 Exit status: 0 when every answer was as expected, 1 otherwise.
 
@@ -48,6 +49,8 @@ class RefusedError(Exception):
 
 
 class Client:
+    device = "client.py"  # the name this login's session gets in the device list
+
     def __init__(self, url: str, username: str, password: str, store: Path, verbose: bool) -> None:
         self.url = url.rstrip("/")
         self.username = username
@@ -190,7 +193,7 @@ class Client:
         status, body = self.request(
             "POST",
             "/token/new.json",
-            form={"username": self.username, "password": self.password},
+            form={"username": self.username, "password": self.password, "device": self.device},
         )
         if status == 401:
             raise UnexpectedAnswerError(f"login as {self.username!r} refused: {body.get('errors')}")
@@ -219,6 +222,30 @@ class Client:
         self.check_refused(status, body)
         self.expect(status, body, 200, "verify")
         self.say("verify", "POST /token/verify.json (Basic auth) -> 200: the pair is valid")
+
+    def devices(self) -> None:
+        status, body = self.request("POST", "/token/sessions.json", basic=True)
+        self.check_refused(status, body)
+        self.expect(status, body, 200, "devices")
+        sessions = body.get("sessions")
+        if not isinstance(sessions, list):
+            raise UnexpectedAnswerError(f"devices: no list of sessions in {json.dumps(body)}")
+        for session in sessions:
+            mark = " (this one)" if session.get("current") else ""
+            self.say(
+                "devices",
+                f"{session.get('device') or 'unnamed'}{mark}, since {session.get('created')}",
+            )
+
+    def logout(self, everywhere: bool) -> None:
+        path = "/token/logoutall.json" if everywhere else "/token/logout.json"
+        status, body = self.request("POST", path, basic=True)
+        self.expect(status, body, 200, path)
+        status, body = self.request("POST", "/token/verify.json", basic=True)
+        if status != 401:
+            raise UnexpectedAnswerError(f"verify after logout: expected 401, got {status}")
+        self.store.unlink(missing_ok=True)
+        self.say("logout", f"POST {path} -> 200: the token is refused now; forgotten")
 
     def check_refused(self, status: int, body: dict[str, Any]) -> None:
         if status in (401, 403):
@@ -297,6 +324,7 @@ class Client:
             self.with_login_retry(self.list_notes, path, created)
         self.with_login_retry(self.refresh)
         self.verify()
+        self.devices()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -312,6 +340,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="show every request and answer"
     )
+    logout = parser.add_mutually_exclusive_group()
+    logout.add_argument("--logout", action="store_true", help="then log this device out")
+    logout.add_argument("--logout-all", action="store_true", help="then log out every device")
     args = parser.parse_args(argv)
     if not args.url.startswith(("http://", "https://")):
         parser.error("--url must start with http:// or https://")
@@ -320,6 +351,8 @@ def main(argv: list[str] | None = None) -> int:
     client = Client(args.url, args.username, password, args.store, args.verbose)
     try:
         client.run()
+        if args.logout or args.logout_all:
+            client.logout(everywhere=args.logout_all)
     except (UnexpectedAnswerError, RefusedError) as exc:
         print(f"FAILED: {exc}", file=sys.stderr)
         return 1

@@ -12,6 +12,7 @@ from typing import Any
 import jsonschema
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.http import HttpResponse
 from django.utils.http import int_to_base36
 
@@ -114,3 +115,22 @@ def assert_documented(path: str, method: str, response: HttpResponse) -> None:
     (media_type,) = documented["content"]
     assert response["Content-Type"].split(";")[0] == media_type
     validate(json.loads(response.content), documented["content"][media_type]["schema"])
+
+
+class OldHasher(PBKDF2PasswordHasher):
+    """PBKDF2 as an older Django release set it up: fewer iterations (few, to be fast)."""
+
+    iterations = 1
+
+
+class NewHasher(PBKDF2PasswordHasher):
+    """PBKDF2 after a Django upgrade: a password login re-hashes an OldHasher hash."""
+
+    iterations = 2
+
+
+def give_old_hash(user: Any, django_settings: Any) -> None:
+    """Store ``user``'s password as an older Django did, then upgrade the site's hasher."""
+    user.password = OldHasher().encode(PASSWORD, OldHasher().salt())
+    user.save()
+    django_settings.PASSWORD_HASHERS = ["tests.helpers.NewHasher"]

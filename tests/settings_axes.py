@@ -1,11 +1,12 @@
 """The suite with django-axes, configured by the README's snippet as a site pastes it.
 
 ``make test`` runs ``tests/test_contrib_axes.py`` under these settings; its tests
-marked ``axes`` run only there.
+marked ``axes`` run only there. tokenapi.sessions is installed too, so that its
+routes' lockouts are tested as well.
 """
 
 from tests.readme import readme_code
-from tests.settings import *  # noqa: F403
+from tests.settings_sessions import *  # noqa: F403
 
 # Copies: the snippet extends them in place.
 INSTALLED_APPS = list(INSTALLED_APPS)  # noqa: F405

@@ -178,7 +178,12 @@ def test_the_query_string_warning_is_a_deployment_check(settings: Any) -> None:
         ),
         pytest.param(
             {"TOKENAPI_SESSION_MAX_AGE": "1d"},
-            [("tokenapi.E005", "TOKENAPI_SESSION_MAX_AGE must be a number or a timedelta, not str.")],
+            [
+                (
+                    "tokenapi.E005",
+                    "TOKENAPI_SESSION_MAX_AGE must be a number or a timedelta, not str.",
+                )
+            ],
             id="session-max-age",
         ),
         pytest.param(

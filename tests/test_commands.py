@@ -10,7 +10,6 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-
 from django.utils import timezone
 from django.utils.http import int_to_base36
 

@@ -222,7 +222,7 @@ def assert_locked_out(response: HttpResponse) -> None:
 
 @pytest.mark.axes
 def test_settings_are_the_readme_configuration() -> None:
-    from tests import settings as base
+    from tests import settings_sessions as base
 
     readme = readme_settings(
         "django-axes", {name: value for name, value in vars(base).items() if name.isupper()}
@@ -285,6 +285,15 @@ TOKEN_FAILURES: dict[str, tuple[Failure, tuple[str, str] | None]] = {
         lambda client, user: client.get(f"/token/1-x/{user.pk}.json"),
         ("/{token}/{user}.json", "get"),
     ),
+    **{
+        f"{route}.json": (
+            lambda client, user, route=route: client.post(
+                f"/token/{route}.json", HTTP_AUTHORIZATION=basic_auth(user.pk, "1.1-x")
+            ),
+            (f"/{route}.json", "post"),
+        )
+        for route in ("logout", "logoutall", "sessions")
+    },
     "token URL, POST": (
         lambda client, user: client.post(f"/token/1-x/{user.pk}.json"),
         ("/{token}/{user}.json", "post"),

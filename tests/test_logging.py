@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import sys
 from typing import Any
+from unittest import mock
+from urllib.parse import quote
 
 import pytest
 
@@ -62,9 +64,12 @@ def test_redact(text: str, expected: str) -> None:
     assert redact(text) == expected
 
 
-def test_redact_masks_real_tokens_of_both_formats(user: Any) -> None:
-    for token in (token_generator.make_token(user), make_legacy_token(user)):
+def test_redact_masks_real_tokens_of_every_format(user: Any) -> None:
+    session = token_generator.make_session_token(user, mock.Mock(pk=2**40, key="k"), 10**9)
+    for token in (token_generator.make_token(user), make_legacy_token(user), session):
         assert redact(f"/token/{token}/{user.pk}.json") == f"/token/{MASK}/{user.pk}.json"
+        assert redact(f"?token={quote(token)}") == f"?token={MASK}"
+        assert redact(f"sent {quote(token, safe='')} here") == f"sent {MASK} here"
 
 
 def record(msg: str, args: Any) -> logging.LogRecord:

@@ -112,9 +112,12 @@ ENDINGS: dict[str, tuple[Ending, bool]] = {
         ),
         False,
     ),
-    "password-reset-form": (lambda c, u, p, l: save_form(SetPasswordForm(u, PASSWORDS)), False),
+    "password-reset-form": (
+        lambda c, u, phone, laptop: save_form(SetPasswordForm(u, PASSWORDS)),
+        False,
+    ),
     "admin-password-form": (
-        lambda c, u, p, l: save_form(AdminPasswordChangeForm(u, ADMIN_PASSWORDS)),
+        lambda c, u, phone, laptop: save_form(AdminPasswordChangeForm(u, ADMIN_PASSWORDS)),
         False,
     ),
     "changepassword": (lambda c, u, phone, laptop: run_changepassword(u), False),
@@ -122,7 +125,9 @@ ENDINGS: dict[str, tuple[Ending, bool]] = {
     "deactivate": (lambda c, u, phone, laptop: deactivate_and_reactivate(u), False),
     "admin-action": (lambda c, u, phone, laptop: end_in_admin(phone), True),
     "tokenapi_logout": (
-        lambda c, u, p, l: call_command("tokenapi_logout", login_of("alice"), stdout=mock.Mock()),
+        lambda c, u, phone, laptop: call_command(
+            "tokenapi_logout", login_of("alice"), stdout=mock.Mock()
+        ),
         False,
     ),
 }
@@ -172,14 +177,21 @@ def test_a_login_opens_a_session_named_for_its_device(client: Client, user: Any)
     "device",
     [pytest.param("x" * 129, id="too-long"), pytest.param(["a"], id="list"), "\x00"],
 )
-def test_a_device_that_is_no_short_text_is_malformed(client: Client, user: Any, device: Any) -> None:
+def test_a_device_that_is_no_short_text_is_malformed(
+    client: Client, user: Any, device: Any
+) -> None:
     body = {"username": login_of("alice"), "password": PASSWORD, "device": device}
     response = client.post("/token/new.json", body, content_type="application/json")
-    assert assert_json_error(response, 400)["errors"] == "'device' must be text of at most 128 characters."
+    assert (
+        assert_json_error(response, 400)["errors"]
+        == "'device' must be text of at most 128 characters."
+    )
     assert not Session.objects.exists()
 
 
-def test_refresh_keeps_the_session_and_a_stateless_token_opens_one(client: Client, user: Any) -> None:
+def test_refresh_keeps_the_session_and_a_stateless_token_opens_one(
+    client: Client, user: Any
+) -> None:
     pair = login(client)
     assert json_body(call(client, "refresh", pair))["session"] == pair["session"]
     stateless = {"user": user.pk, "token": token_generator.make_token(user)}

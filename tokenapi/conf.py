@@ -103,7 +103,7 @@ def read_query_string_credentials() -> bool:
 
 
 def read_session_max_age() -> int | None:
-    """``TOKENAPI_SESSION_MAX_AGE`` in seconds; ``None`` (default): a session lives while refreshed."""
+    """``TOKENAPI_SESSION_MAX_AGE`` in seconds; ``None`` (default): no limit but refreshes."""
     max_age = getattr(django_settings, "TOKENAPI_SESSION_MAX_AGE", None)
     return None if max_age is None else _as_seconds("TOKENAPI_SESSION_MAX_AGE", max_age, unit=1)
 

@@ -18,8 +18,8 @@ write down. Add the filter to the handlers (or loggers) that write requests::
 
 gunicorn's access log takes the same dictionary through ``logconfig_dict``
 (logger ``gunicorn.access``). The filter masks the value of every ``token``
-query parameter, everything shaped like a token (current and 2.x formats, also
-percent-encoded), whatever stands in the token's place of the 2.x route, Basic
+query parameter, everything shaped like a token (session, current and 2.x
+formats, also percent-encoded), whatever stands in the token's place of the 2.x route, Basic
 credentials and exception texts, and escapes control characters in a record's
 arguments, so that no request line can forge a log line.
 """
@@ -34,9 +34,11 @@ MASK = "********"
 _URL_CHAR = r"(?:[\w-]|%[0-9a-f]{2})"  # a token character, as is or percent-encoded
 # Any parameter named token, its name percent-encoded or not.
 _PARAMETER = re.compile(r"(?<=[?&;])([^=&;#\s]*)=([^&;#\s\"']*)")
-# <base36 time>-<43 URL-safe characters> (current) or -<20 hex digits> (2.x).
+# [<base36 session id>.]<base36 time>-<43 URL-safe characters> (session, current) or
+# -<20 hex digits> (2.x).
 _TOKEN_SHAPE = re.compile(
-    rf"(?<![\w%-]){_URL_CHAR}{{1,13}}(?:-|%2d)(?:{_URL_CHAR}{{43}}|{_URL_CHAR}{{20}})(?![\w-])",
+    rf"(?<![\w%.-])(?:{_URL_CHAR}{{1,13}}(?:\.|%2e))?{_URL_CHAR}{{1,13}}(?:-|%2d)"
+    rf"(?:{_URL_CHAR}{{43}}|{_URL_CHAR}{{20}})(?![\w-])",
     re.IGNORECASE,
 )
 # The 2.x route <token>/<user>.json: its token place, whatever it holds (a token with a

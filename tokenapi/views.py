@@ -59,9 +59,7 @@ def token_endpoint(methods: tuple[str, ...], method_error: ApiError) -> Callable
     return decorator
 
 
-def issue_token(
-    user: AbstractBaseUser, *, device: str = "", session: Any = None
-) -> dict[str, Any]:
+def issue_token(user: AbstractBaseUser, *, device: str = "", session: Any = None) -> dict[str, Any]:
     """A new token for ``user``: ``token``, ``user`` (the pk) and ``expires``, as answered.
 
     With ``tokenapi.sessions``, a token of ``session``, or of a new session

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "tokenapi",
+    # Sessions: log out one device or every device, listed at /token/sessions.json.
+    "tokenapi.sessions",
     "api",
 ]
 if find_spec("rest_framework") is not None:

@@ -130,7 +130,7 @@ def start_demo(env: dict[str, str], log_dir: Path, workers: int = 1) -> Site:
 def run_curl_commands_as_printed(demo: Site) -> list[dict[str, Any]]:
     """Paste each printed command into a shell (curl must be installed); each must succeed."""
     commands = [line for line in demo.setup_output.splitlines() if line.startswith("curl ")]
-    assert len(commands) == 9, demo.setup_output
+    assert len(commands) == 11, demo.setup_output
     answers = []
     for command in commands:
         result = run(["bash", "-c", command], env=demo.env)
@@ -185,7 +185,8 @@ def test_make_demo_serves_the_site_and_its_curl_commands_work_as_printed(tmp_pat
     texts = {answer["note"]["text"] for answer in answers if "note" in answer}
     assert texts == {"Hello from curl", "Hello from a JSON body"}
     assert all(answer["notes"] for answer in answers if "notes" in answer)
-    assert set(answers[-1]) >= {"token", "expires"}, "the refresh gave no token"
+    assert set(answers[-3]) >= {"token", "expires"}, "the refresh gave no token"
+    assert [s["device"] for s in answers[-2]["sessions"] if s["current"]] == ["make demo"]
     # The token endpoints' description, with the prefix the example includes them under.
     assert openapi["servers"] == [{"url": "/token"}]
 
@@ -278,6 +279,22 @@ def test_the_client_calls_every_endpoint_keeps_its_pair_and_logs_in_again(
     assert json.loads(store.read_text())["token"] != tampered
 
 
+def test_the_client_lists_devices_and_logs_one_or_every_device_out(
+    demo: Site, tmp_path: Path
+) -> None:
+    phone, laptop = tmp_path / "phone.json", tmp_path / "laptop.json"
+    assert run_client(demo, laptop).returncode == 0
+    result = run_client(demo, phone, "--logout")
+    out = result.stdout
+    assert "(this one)" in out and "POST /token/logout.json -> 200" in out, out + result.stderr
+    assert not phone.exists()
+    laptop_pair = tuple(json.loads(laptop.read_text())[key] for key in ("user", "token"))
+    assert verify(demo.server, laptop_pair) == 200  # the other device keeps working
+    result = run_client(demo, laptop, "--logout-all")
+    assert "POST /token/logoutall.json -> 200" in result.stdout, result.stdout + result.stderr
+    assert verify(demo.server, laptop_pair) == 401
+
+
 @pytest.mark.parametrize(
     ("args", "env", "message"),
     [
@@ -336,6 +353,14 @@ def test_servers_share_the_database_and_tokens_survive_a_key_rotation(
         # are signed with the new one, and node B's still with the old one.
         tokens = (from_b, from_a, refreshed.body["token"])
         assert [verify(demo.server, (user, token)) for token in tokens] == [200, 401, 401]
+
+        # Sessions: a device logged out through one node is refused at once by the other.
+        logout = request(node_a, "POST", "/token/logout.json", pair=(user, from_b))
+        assert logout.status == 200, logout.body
+        assert [verify(node_b, (user, t)) for t in (from_b, from_a)] == [401, 200]
+        everywhere = request(node_b, "POST", "/token/logoutall.json", pair=(user, from_a))
+        assert everywhere.status == 200, everywhere.body
+        assert [verify(node_a, (user, t)) for t in (from_a, old_token)] == [401, 401]
     for node in (node_a, node_b):
         assert_clean_log(node)
 

@@ -15,6 +15,7 @@ def find_user(username: str) -> AbstractBaseUser:
     """The user with this login (``USERNAME_FIELD``); ``CommandError`` if there is none."""
     user_model = get_user_model()
     try:
-        return user_model._default_manager.get_by_natural_key(username)
+        user: AbstractBaseUser = user_model._default_manager.get_by_natural_key(username)
     except user_model.DoesNotExist:
         raise CommandError(f"No user with {user_model.USERNAME_FIELD} {username!r}.") from None
+    return user

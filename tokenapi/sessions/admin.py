@@ -17,7 +17,7 @@ class SessionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_select_related = ("user",)
     fields = ("user", "device", "created", "refreshed", "ended")
     readonly_fields = fields
-    actions = ["end_sessions"]
+    actions = ("end_sessions",)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # sessions begin at a login

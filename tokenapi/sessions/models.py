@@ -10,6 +10,7 @@ import datetime
 import secrets
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -21,6 +22,11 @@ if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
 
 MAX_DEVICE_LENGTH = 128
+
+if not apps.is_installed("tokenapi.sessions"):
+    # Django would register these models under the "tokenapi" app, and every user
+    # would then look for a token state in a table that does not exist.
+    raise RuntimeError("tokenapi.sessions.models needs 'tokenapi.sessions' in INSTALLED_APPS.")
 
 
 def _new_key() -> str:
@@ -44,7 +50,7 @@ class Session(models.Model):
     ended = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
-        ordering = ["-created"]
+        ordering = ("-created",)
 
     def __str__(self) -> str:
         return f"{self.device or 'session'} #{self.pk}"
@@ -96,7 +102,8 @@ class TokenState(models.Model):
 
 def open_session(user: AbstractBaseUser, device: str = "") -> Session:
     """Start a session for ``user`` (a login)."""
-    return Session.objects.create(user=user, device=device)
+    session: Session = Session.objects.create(user=user, device=device)
+    return session
 
 
 def issue_session_token(
@@ -129,7 +136,8 @@ def end_sessions(user: AbstractBaseUser, session_ids: list[int] | None = None) -
     sessions = Session.objects.filter(user=user, ended__isnull=True)
     if session_ids is not None:
         sessions = sessions.filter(pk__in=session_ids)
-    return sessions.update(ended=timezone.now())
+    ended: int = sessions.update(ended=timezone.now())
+    return ended
 
 
 def logout_everywhere(user: AbstractBaseUser) -> None:

@@ -18,7 +18,7 @@ from tokenapi.sessions.models import (
     session_fields,
 )
 from tokenapi.tokens import MAX_SESSION_ID
-from tokenapi.views import token_endpoint, endpoint_user
+from tokenapi.views import endpoint_user, token_endpoint
 
 
 def _session_id(value: object) -> int | None:

@@ -2,13 +2,13 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import tokenapi.sessions.models
 from django.conf import settings
 from django.db import migrations, models
 
+import tokenapi.sessions.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,25 +17,60 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='TokenState',
+            name="TokenState",
             fields=[
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='tokenapi_state', serialize=False, to=settings.AUTH_USER_MODEL)),
-                ('signed_password', models.CharField(max_length=128)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="tokenapi_state",
+                        serialize=False,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                ("signed_password", models.CharField(max_length=128)),
             ],
         ),
         migrations.CreateModel(
-            name='Session',
+            name="Session",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(default=tokenapi.sessions.models._new_key, editable=False, max_length=64)),
-                ('device', models.CharField(blank=True, max_length=128)),
-                ('created', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('refreshed', models.DateTimeField(default=django.utils.timezone.now, help_text='When its newest token was issued.')),
-                ('ended', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tokenapi_sessions', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "key",
+                    models.CharField(
+                        default=tokenapi.sessions.models._new_key, editable=False, max_length=64
+                    ),
+                ),
+                ("device", models.CharField(blank=True, max_length=128)),
+                (
+                    "created",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "refreshed",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        help_text="When its newest token was issued.",
+                    ),
+                ),
+                ("ended", models.DateTimeField(blank=True, db_index=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tokenapi_sessions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created'],
+                "ordering": ("-created",),
             },
         ),
     ]

@@ -23,7 +23,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from api.views import drf_available
-from tokenapi.tokens import token_generator
+from tokenapi.views import issue_token
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD_DEFAULT = "demo-password-for-development-only"  # noqa: S105 DEVELOPMENT DEFAULT
@@ -51,7 +51,9 @@ class Command(BaseCommand):
         shown_password = (
             shlex.quote(password) if password == DEMO_PASSWORD_DEFAULT else PASSWORD_FROM_ENV
         )
-        token, expires = token_generator.make_token_with_expiry(user)
+        # A session of its own: the last commands below list and end it.
+        issued = issue_token(user, device="make demo")
+        token, expires = issued["token"], issued["expires"]
         self.stdout.write(
             f"A token for it, valid until {expires:%Y-%m-%d %H:%M} UTC, is in the commands below.\n"
         )
@@ -150,6 +152,15 @@ def curl_commands(base: str, pk: object, token: str, password: str) -> list[tupl
         (
             "Trade it for a fresh one before it expires",
             f"curl -X POST {basic} {base}/token/refresh.json",
+        ),
+        (
+            "List your devices: one session per login, this one marked current",
+            f"curl -X POST {basic} {base}/token/sessions.json",
+        ),
+        (
+            "Log this device out, last: the token above stops working"
+            " (/token/logoutall.json logs out every device)",
+            f"curl -X POST {basic} {base}/token/logout.json",
         ),
     ]
     return commands
