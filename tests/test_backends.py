@@ -12,7 +12,7 @@ import django
 import pytest
 from asgiref.sync import async_to_sync
 from django.apps.registry import Apps
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.core.signals import setting_changed
 from django.db import connection, models
 from django.db.backends.base.operations import BaseDatabaseOperations
@@ -432,3 +432,18 @@ def test_coroutines_are_cleaned_in_error_reports_where_django_can(
     monkeypatch.setattr(debug, "coroutine_functions_to_sensitive_variables", registry)
     assert sensitive_coroutine(coroutine_function) is coroutine_function  # registered, as is
     assert list(registry.values()) == ["__ALL__"]
+
+
+class ReplicaRouter:
+    """Sends reads of the user model to a replica, and nothing else anywhere."""
+
+    def db_for_read(self, model: type, **hints: Any) -> str | None:
+        return "replica" if model is get_user_model() else None
+
+
+@pytest.mark.sessions
+def test_sessions_are_read_where_the_router_reads_users(settings: Any) -> None:
+    from tokenapi import backends
+
+    settings.DATABASE_ROUTERS = [ReplicaRouter()]
+    assert backends._sessions().db == "replica"

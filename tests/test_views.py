@@ -434,3 +434,12 @@ def test_new_refuses_a_login_longer_than_the_login_field_before_authenticating(
         response = client.post(NEW, {"username": "a" * length, "password": "p"})
         assert assert_json_error(response, 401)["errors"] == LOGIN_FAILED
         assert len(failed_logins) == signalled, length
+
+
+@pytest.mark.stateless
+@pytest.mark.parametrize("route", ["logout", "logoutall", "sessions"])
+def test_session_routes_exist_only_with_the_sessions_app(
+    client: Client, user: Any, token: str, route: str
+) -> None:
+    response = client.post(f"/token/{route}.json", {"user": user.pk, "token": token})
+    assert response.status_code == 404

@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model, user_login_failed
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 from django.core.signals import setting_changed
-from django.db import connections, models
+from django.db import connections, models, router
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils.module_loading import import_string
@@ -76,9 +76,7 @@ class TokenBackend(ModelBackend):
         if sessions.is_enabled():
             session_id = parse_session_id(token)
             if session_id is not None:
-                from tokenapi.sessions.models import Session
-
-                session = Session.objects.select_related("user").filter(pk=session_id).first()
+                session = _sessions().filter(pk=session_id).first()
                 return self._session_user(session, user_id, token)
         user_model = get_user_model_cached()
         try:
@@ -102,10 +100,7 @@ class TokenBackend(ModelBackend):
         if sessions.is_enabled():
             session_id = parse_session_id(token)
             if session_id is not None:
-                from tokenapi.sessions.models import Session
-
-                sessions_with_users = Session.objects.select_related("user")
-                session = await sessions_with_users.filter(pk=session_id).afirst()
+                session = await _sessions().filter(pk=session_id).afirst()
                 return self._session_user(session, user_id, token)
         user_model = get_user_model_cached()
         try:
@@ -131,6 +126,15 @@ class TokenBackend(ModelBackend):
         return self.user_can_authenticate(user) and self.token_generator.check_token(  # type: ignore[arg-type]
             user, token
         )
+
+
+def _sessions() -> Any:
+    # Read where the user would be read: a router that sends user reads to a replica
+    # (or to the primary, to see a logout at once) sends session reads along.
+    from tokenapi.sessions.models import Session
+
+    database = router.db_for_read(get_user_model_cached())
+    return Session.objects.using(database).select_related("user")
 
 
 def _users(user_model: type[AbstractBaseUser]) -> Any:

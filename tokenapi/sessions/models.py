@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db import models
+from django.db import models, router, transaction
 from django.utils import timezone
 
 from tokenapi import conf
@@ -146,10 +146,11 @@ def logout_everywhere(user: AbstractBaseUser) -> None:
     Call it after changing passwords where no signal tells (``QuerySet.update()``,
     raw SQL) or to lock an account out of the API.
     """
-    end_sessions(user)
-    state, _ = TokenState.objects.update_or_create(
-        user=user, defaults={"signed_password": _new_key()}
-    )
+    with transaction.atomic(using=router.db_for_write(Session)):
+        end_sessions(user)
+        state, _ = TokenState.objects.update_or_create(
+            user=user, defaults={"signed_password": _new_key()}
+        )
     user.tokenapi_state = state  # type: ignore[attr-defined]  # tokens made now sign it
 
 
