@@ -110,8 +110,8 @@ def test_load_description_returns_a_copy() -> None:
 @pytest.mark.parametrize(
     ("urlconf", "url", "servers"),
     [
-        ("tests.integration_urls", "/token/openapi.json", [{"url": "/token"}]),
-        ("tests.openapi_urls_at_root", "/openapi.json", [{"url": "/"}]),
+        ("tests.integration_urls", "/token/openapi.json", [{"url": "http://testserver/token"}]),
+        ("tests.openapi_urls_at_root", "/openapi.json", [{"url": "http://testserver"}]),
         # Under a namespace the endpoints cannot be reversed: the documented default stays.
         ("tests.openapi_urls_namespaced", "/token/openapi.json", load_description()["servers"]),
     ],
@@ -136,7 +136,8 @@ def test_served_description_points_at_the_endpoints(
 def test_served_description_knows_the_script_prefix(client: Client) -> None:
     set_script_prefix("/app/")  # as the WSGI handler does for a site mounted at /app
     try:
-        assert client.get("/token/openapi.json").json()["servers"] == [{"url": "/app/token"}]
+        served = client.get("/token/openapi.json", secure=True).json()["servers"]
+        assert served == [{"url": "https://testserver/app/token"}]
     finally:
         clear_script_prefix()
 

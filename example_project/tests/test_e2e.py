@@ -186,8 +186,8 @@ def test_make_demo_serves_the_site_and_its_curl_commands_work_as_printed(tmp_pat
     assert texts == {"Hello from curl", "Hello from a JSON body"}
     assert all(answer["notes"] for answer in answers if "notes" in answer)
     assert set(answers[-1]) >= {"token", "expires"}, "the refresh gave no token"
-    # The token endpoints' description, with the prefix the example includes them under.
-    assert openapi["servers"] == [{"url": "/token"}]
+    # The token endpoints' description, with the absolute URL the example serves them at.
+    assert openapi["servers"] == [{"url": f"{demo.server.url}/token"}]
 
 
 def test_make_demo_runs_the_steps_these_tests_replay() -> None:
