@@ -37,6 +37,18 @@ suites:
 	@status=0; $(BIN)/python .ci/summary.py $(REPORTS) auth-user axes custom-user example \
 	|| status=1; $(if $(filter yes,$(COVERAGE)),$(BIN)/coverage report || status=1;) exit $$status
 
+# ---- make docs: the manual (docs/) as HTML in docs/_build/html, any warning an error ----
+SPHINX_OPTS ?= -W --keep-going -n -q
+
+.PHONY: docs
+
+$(VENV)/.docs-installed: docs/requirements.txt $(VENV)/.test-installed
+	$(PIP_INSTALL) -r docs/requirements.txt
+	touch $@
+
+docs: $(VENV)/.docs-installed
+	$(BIN)/sphinx-build -b html $(SPHINX_OPTS) docs docs/_build/html
+
 # ---- make demo: the example project under gunicorn on http://127.0.0.1:8000 ----
 # Serves with DEBUG on and development defaults; DATABASE_URL, SECRET_KEY and
 # DEMO_PASSWORD from the environment are used when set.

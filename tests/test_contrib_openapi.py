@@ -13,8 +13,8 @@ from django.test import Client
 from django.urls import clear_script_prefix, set_script_prefix
 from openapi_spec_validator import validate
 
+from tests.examples import code
 from tests.helpers import PASSWORD, assert_documented, basic_auth, login_of
-from tests.readme import readme_code
 from tokenapi.contrib.openapi import DESCRIPTION_PATH, load_description
 
 pytestmark = pytest.mark.urls("tests.integration_urls")
@@ -142,13 +142,14 @@ def test_served_description_knows_the_script_prefix(client: Client) -> None:
         clear_script_prefix()
 
 
-def test_readme_urls_are_the_ones_tested() -> None:
+def test_documented_urls_are_the_ones_tested() -> None:
     from django.urls import include, path
 
     from tests.integration_urls import urlpatterns
 
     namespace: dict[str, Any] = {"path": path, "include": include}
-    exec(readme_code("OpenAPI description"), namespace)  # noqa: S102 (our own README)
+    documented = code("docs/guides/clients.rst", "The OpenAPI description")
+    exec(documented, namespace)  # noqa: S102 (our own documentation)
 
     def routes(patterns: list[Any]) -> list[tuple[str, str]]:
         return [(str(p.pattern), p.urlconf_name.__name__) for p in patterns]

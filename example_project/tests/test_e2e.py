@@ -303,9 +303,9 @@ def test_the_client_fails_when_it_cannot_log_in(
 def test_servers_share_the_database_and_tokens_survive_a_key_rotation(
     demo: Site, database_url: str, tmp_path: Path
 ) -> None:
-    # The demo server signs with the old key. Mid-rotation, as README.rst describes it,
-    # node B still signs with the old key and accepts the new one; node A signs with the
-    # new key and accepts the old one.
+    # The demo server signs with the old key. Mid-rotation, as the manual's deploying
+    # guide describes it, node B still signs with the old key and accepts the new one;
+    # node A signs with the new key and accepts the old one.
     old_key, new_key = demo.env["SECRET_KEY"], "e2e-rotated-secret-key"
     user, old_token = new_pair(demo.server)
 
