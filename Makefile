@@ -11,8 +11,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -qq --upgrade pip
 
-$(VENV)/.test-installed: setup.py example_project/requirements.txt | $(BIN)/python
-	$(PIP_INSTALL) -e '.[test]' -r example_project/requirements.txt
+$(VENV)/.test-installed: setup.py example_project/requirements.txt \
+		example_project/requirements-test.txt | $(BIN)/python
+	$(PIP_INSTALL) -e '.[test]' -r example_project/requirements-test.txt
 	touch $@
 
 test: $(VENV)/.test-installed

@@ -76,7 +76,7 @@ def database_url(session: nox.Session, database: str) -> str:
 def install(session: nox.Session, django: str) -> None:
     constraints = Path(session.create_tmp()) / "constraints.txt"
     constraints.write_text(DJANGO[django][0] + "\n")
-    requirements = ["-r", "example_project/requirements.txt", "-c", str(constraints)]
+    requirements = ["-r", "example_project/requirements-test.txt", "-c", str(constraints)]
     session.install(*EDITABLE, ".[test]", *requirements)
 
 
