@@ -130,7 +130,7 @@ def start_demo(env: dict[str, str], log_dir: Path, workers: int = 1) -> Site:
 def run_curl_commands_as_printed(demo: Site) -> list[dict[str, Any]]:
     """Paste each printed command into a shell (curl must be installed); each must succeed."""
     commands = [line for line in demo.setup_output.splitlines() if line.startswith("curl ")]
-    assert len(commands) == 9, demo.setup_output
+    assert len(commands) == 10, demo.setup_output
     answers = []
     for command in commands:
         result = run(["bash", "-c", command], env=demo.env)
@@ -186,6 +186,7 @@ def test_make_demo_serves_the_site_and_its_curl_commands_work_as_printed(tmp_pat
     assert texts == {"Hello from curl", "Hello from a JSON body"}
     assert all(answer["notes"] for answer in answers if "notes" in answer)
     assert set(answers[-1]) >= {"token", "expires"}, "the refresh gave no token"
+    assert {"username": "demo", "success": True} in answers  # the README's quickstart view
     # The token endpoints' description, with the absolute URL the example serves them at.
     assert openapi["servers"] == [{"url": f"{demo.server.url}/token"}]
 
