@@ -1,9 +1,8 @@
-"""The code blocks of README.rst and docs/, for the tests that run them (no Django import).
+"""The code blocks of README.rst and docs/, for the tests that run them.
 
-A block is ``.. code-block:: <language>`` with its options (``:class: no-test`` marks one
-that no test can run, such as ``pip install`` of an unpublished release) and its
-indented code. The settings modules of the tests execute some of them, so this module
-imports nothing of Django.
+A block is ``.. code-block:: <language>``, its ``:class:`` (``no-test``: no test can run
+it; ``script``: it runs against the demo) and its indented code. Test settings modules
+execute some blocks, so this module imports nothing of Django.
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-DOCS = REPO / "docs"
 # Underlines of section titles, as reStructuredText allows them.
 UNDERLINE = re.compile(r"^([=\-~^\"'`#*+])\1{2,}$")
 
@@ -27,16 +25,12 @@ class Block:
     section: str  # the title of the section the block is in
     language: str
     code: str
-    options: tuple[str, ...]
-
-    @property
-    def tested(self) -> bool:
-        return ":class: no-test" not in self.options
+    classes: str  # its :class: option
 
 
 def pages() -> list[str]:
     """README.rst, then every page of docs/, in a stable order."""
-    return ["README.rst", *sorted(str(p.relative_to(REPO)) for p in DOCS.rglob("*.rst"))]
+    return ["README.rst", *sorted(str(p.relative_to(REPO)) for p in (REPO / "docs").rglob("*.rst"))]
 
 
 def code_blocks(page: str) -> list[Block]:
@@ -53,9 +47,9 @@ def code_blocks(page: str) -> list[Block]:
         if not match:
             continue
         indent = len(match[1])
-        options = []
+        classes = ""
         while index < len(lines) and lines[index].strip().startswith(":"):
-            options.append(lines[index].strip())
+            classes += lines[index].strip().removeprefix(":class:")
             index += 1
         code = []
         while index < len(lines) and (
@@ -64,7 +58,7 @@ def code_blocks(page: str) -> list[Block]:
             code.append(lines[index])
             index += 1
         text = textwrap.dedent("\n".join(code)).strip("\n") + "\n"
-        blocks.append(Block(page, section, match[2], text, tuple(options)))
+        blocks.append(Block(page, section, match[2], text, classes.strip()))
     return blocks
 
 
@@ -77,10 +71,7 @@ def code(page: str, section: str, language: str = "python") -> str:
 
 
 def settings_from(page: str, section: str, base: dict[str, Any]) -> dict[str, Any]:
-    """Run the settings block under ``section`` of ``page`` on top of ``base``.
-
-    Returns the settings the block sets or changes, as ``override_settings`` takes them.
-    """
+    """The settings the block under ``section`` sets or changes on top of ``base``."""
     namespace = {name: copy.deepcopy(value) for name, value in base.items()}
     exec(code(page, section), {}, namespace)  # noqa: S102 (our own documentation)
     return {
