@@ -11,8 +11,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -qq --upgrade pip
 
-$(VENV)/.test-installed: setup.py example_project/requirements.txt | $(BIN)/python
-	$(PIP_INSTALL) -e '.[test]' -r example_project/requirements.txt
+$(VENV)/.test-installed: setup.py example_project/requirements.txt \
+		example_project/requirements-test.txt | $(BIN)/python
+	$(PIP_INSTALL) -e '.[test]' -r example_project/requirements-test.txt
 	touch $@
 
 test: $(VENV)/.test-installed
@@ -38,6 +39,18 @@ suites:
 	$(call RUN,example,--no-cov example_project/tests $(if $(filter no,$(E2E)),-m "not e2e"))
 	@status=0; $(BIN)/python .ci/summary.py $(REPORTS) auth-user axes custom-user sessions sessions-custom-user example \
 	|| status=1; $(if $(filter yes,$(COVERAGE)),$(BIN)/coverage report || status=1;) exit $$status
+
+# ---- make docs: the manual (docs/) as HTML in docs/_build/html, any warning an error ----
+SPHINX_OPTS ?= -W --keep-going -n -q
+
+.PHONY: docs
+
+$(VENV)/.docs-installed: docs/requirements.txt $(VENV)/.test-installed
+	$(PIP_INSTALL) -r docs/requirements.txt
+	touch $@
+
+docs: $(VENV)/.docs-installed
+	$(BIN)/sphinx-build -b html $(SPHINX_OPTS) docs docs/_build/html
 
 # ---- make demo: the example project under gunicorn on http://127.0.0.1:8000 ----
 # Serves with DEBUG on and development defaults; DATABASE_URL, SECRET_KEY and

@@ -32,7 +32,7 @@ nox.options.download_python = "never"  # the matrix uses the machine's interpret
 nox.options.error_on_missing_interpreters = False  # a missing Python skips its cells
 os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")
 
-LINT_PATHS = ["tokenapi", "tests", "example_project", "benchmarks", "robustness", ".ci"]
+LINT_PATHS = ["tokenapi", "tests", "example_project", "benchmarks", "robustness", ".ci", "docs"]
 LINT_PATHS += ["noxfile.py"]
 EDITABLE = ["--quiet", "-e"]
 
@@ -54,6 +54,7 @@ nox.options.sessions = [
     *(f"tests-{dj}-{db}" for dj in DJANGO for db in DATABASES if (dj, db) != ("dj52", "sqlite")),
     *(f"properties-{db}" for db in SERVERS),
     "lint",
+    "docs",
     "package",
 ]
 
@@ -75,7 +76,7 @@ def database_url(session: nox.Session, database: str) -> str:
 def install(session: nox.Session, django: str) -> None:
     constraints = Path(session.create_tmp()) / "constraints.txt"
     constraints.write_text(DJANGO[django][0] + "\n")
-    requirements = ["-r", "example_project/requirements.txt", "-c", str(constraints)]
+    requirements = ["-r", "example_project/requirements-test.txt", "-c", str(constraints)]
     session.install(*EDITABLE, ".[test]", *requirements)
 
 
@@ -149,6 +150,14 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", *LINT_PATHS)
     session.run("ruff", "format", "--check", *LINT_PATHS)
     session.run("mypy")  # configured in pyproject.toml: strict, files = tokenapi
+
+
+@nox.session(python=None, tags=["checks"])
+def docs(session: nox.Session) -> None:
+    """The manual (docs/), built as make docs builds it: any warning fails."""
+    session.install("-r", "docs/requirements.txt", *EDITABLE, ".[test]")
+    output = Path(session.create_tmp()) / "html"
+    session.run("sphinx-build", "-b", "html", "-W", "--keep-going", "-n", "-q", "docs", str(output))
 
 
 SMOKE_SETTINGS = """\

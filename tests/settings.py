@@ -49,7 +49,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ROOT_URLCONF = "tests.urls"
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
-# Django REST framework as the README configures it. DRF reads these classes once, when
+# Django REST framework as the manual configures it. DRF reads these classes once, when
 # rest_framework.views is imported, so they belong here rather than in a test's settings.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

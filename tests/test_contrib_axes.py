@@ -1,7 +1,7 @@
 """tokenapi.contrib.axes: the login name axes counts failures by, and lockouts in JSON.
 
 ``get_username`` needs no axes and is tested under every settings module. The
-lockouts need django-axes configured as the README says: ``--ds=tests.settings_axes``,
+lockouts need django-axes configured as the manual says: ``--ds=tests.settings_axes``,
 with axes' database handler, its cache handler on a local-memory cache, and on
 Redis when ``REDIS_URL`` is set.
 """
@@ -26,8 +26,8 @@ from django.http import HttpResponse
 from django.test import AsyncClient, Client, RequestFactory
 from django.utils.translation import gettext_lazy
 
+from tests.examples import settings_from
 from tests.helpers import PASSWORD, assert_documented, basic_auth, json_body, login_of
-from tests.readme import readme_settings
 from tokenapi.backends import MASKED_TOKEN
 from tokenapi.contrib.axes import get_username, lockout_response
 from tokenapi.contrib.openapi import load_description
@@ -185,7 +185,7 @@ LOCKOUT_BODY = {
     "success": False,
     "errors": "Account locked: too many login attempts. Please try again later.",
 }
-COOL_OFF_SECONDS = "900"  # the README's 15 minutes
+COOL_OFF_SECONDS = "900"  # the manual's 15 minutes
 
 
 @pytest.fixture(params=["database", "locmem-cache", "redis-cache"])
@@ -221,14 +221,16 @@ def assert_locked_out(response: HttpResponse) -> None:
 
 
 @pytest.mark.axes
-def test_settings_are_the_readme_configuration() -> None:
+def test_settings_are_the_documented_configuration() -> None:
     from tests import settings_sessions as base
 
-    readme = readme_settings(
-        "django-axes", {name: value for name, value in vars(base).items() if name.isupper()}
+    documented = settings_from(
+        "docs/integrations/axes.rst",
+        "django-axes",
+        {name: value for name, value in vars(base).items() if name.isupper()},
     )
-    assert readme, "the README sets nothing"
-    for name, value in readme.items():
+    assert documented, "the manual sets nothing"
+    for name, value in documented.items():
         assert getattr(settings, name) == value, name
     assert settings.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
 

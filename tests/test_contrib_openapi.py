@@ -13,8 +13,8 @@ from django.test import Client
 from django.urls import clear_script_prefix, set_script_prefix
 from openapi_spec_validator import validate
 
+from tests.examples import code
 from tests.helpers import PASSWORD, assert_documented, basic_auth, login_of
-from tests.readme import readme_code
 from tokenapi import sessions
 from tokenapi.contrib.openapi import DESCRIPTION_PATH, load_description
 
@@ -135,8 +135,8 @@ def test_load_description_returns_a_copy() -> None:
 @pytest.mark.parametrize(
     ("urlconf", "url", "servers"),
     [
-        ("tests.integration_urls", "/token/openapi.json", [{"url": "/token"}]),
-        ("tests.openapi_urls_at_root", "/openapi.json", [{"url": "/"}]),
+        ("tests.integration_urls", "/token/openapi.json", [{"url": "http://testserver/token"}]),
+        ("tests.openapi_urls_at_root", "/openapi.json", [{"url": "http://testserver"}]),
         # Under a namespace the endpoints cannot be reversed: the documented default stays.
         ("tests.openapi_urls_namespaced", "/token/openapi.json", load_description()["servers"]),
     ],
@@ -161,18 +161,20 @@ def test_served_description_points_at_the_endpoints(
 def test_served_description_knows_the_script_prefix(client: Client) -> None:
     set_script_prefix("/app/")  # as the WSGI handler does for a site mounted at /app
     try:
-        assert client.get("/token/openapi.json").json()["servers"] == [{"url": "/app/token"}]
+        served = client.get("/token/openapi.json", secure=True).json()["servers"]
+        assert served == [{"url": "https://testserver/app/token"}]
     finally:
         clear_script_prefix()
 
 
-def test_readme_urls_are_the_ones_tested() -> None:
+def test_documented_urls_are_the_ones_tested() -> None:
     from django.urls import include, path
 
     from tests.integration_urls import urlpatterns
 
     namespace: dict[str, Any] = {"path": path, "include": include}
-    exec(readme_code("OpenAPI description"), namespace)  # noqa: S102 (our own README)
+    documented = code("docs/guides/clients.rst", "The OpenAPI description")
+    exec(documented, namespace)  # noqa: S102 (our own documentation)
 
     def routes(patterns: list[Any]) -> list[tuple[str, str]]:
         return [(str(p.pattern), p.urlconf_name.__name__) for p in patterns]

@@ -14,8 +14,8 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from tests.examples import settings_from
 from tests.helpers import basic_auth, make_user
-from tests.readme import readme_settings
 from tokenapi.backends import MASKED_TOKEN
 from tokenapi.contrib.rest_framework import TokenAuthentication
 from tokenapi.tokens import token_generator
@@ -28,10 +28,12 @@ NOT_PROVIDED = {"detail": "Authentication credentials were not provided."}
 SOURCES = ["form", "query", "json", "basic"]
 
 
-def test_tests_run_with_the_readme_configuration() -> None:
+def test_tests_run_with_the_documented_configuration() -> None:
     # DRF reads DEFAULT_AUTHENTICATION_CLASSES once, on import: the test settings hold them.
-    readme = readme_settings("Django REST framework", {})["REST_FRAMEWORK"]
-    assert readme == settings.REST_FRAMEWORK
+    documented = settings_from("docs/integrations/drf.rst", "Django REST framework", {})[
+        "REST_FRAMEWORK"
+    ]
+    assert documented == settings.REST_FRAMEWORK
     assert APIView.authentication_classes == [TokenAuthentication, SessionAuthentication]
 
 

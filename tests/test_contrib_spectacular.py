@@ -38,7 +38,7 @@ def test_generated_schemas_declare_the_scheme_of_the_shipped_description(setting
     validate(schema)
     shipped = load_description()["components"]["securitySchemes"]["tokenapiAuth"]
     assert schema["components"]["securitySchemes"]["tokenapiAuth"] == shipped
-    # Views using the class require it: by default the token, then the session (the README's).
+    # Views using the class require it: by default the token, then the session (the manual's).
     paths = schema["paths"]
     assert paths["/drf/whoami/"]["get"]["security"] == [{"tokenapiAuth": []}, {"cookieAuth": []}]
     assert paths["/drf/notes/"]["post"]["security"] == [{"tokenapiAuth": []}, {"cookieAuth": []}]

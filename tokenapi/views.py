@@ -162,7 +162,8 @@ def endpoint_user(request: HttpRequest) -> AbstractBaseUser:
     """The user of a token endpoint's credentials; :class:`RequestError` otherwise."""
     # A body labelled JSON is the endpoint's own: broken, it is a client error, as for
     # new.json. (A protected view's body is the view's: token_required lets it pass.)
-    if is_json(request) and json_object_or_none(request) is None:
+    # An empty one is no body: generated clients label it JSON beside a Basic pair.
+    if is_json(request) and json_object_or_none(request) is None and request.body:
         raise RequestError(errors.MALFORMED_JSON)
     return authenticate_request(request, errors.ENDPOINT_PAIR_REFUSED)
 

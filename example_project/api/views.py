@@ -62,6 +62,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "log out this device": reverse("api_token_logout"),
         "log out every device": reverse("api_token_logoutall"),
         "OpenAPI description of the token endpoints": reverse("api_token_openapi"),
+        "who am I (README's quickstart view)": reverse("whoami"),
         "notes (function view)": reverse("notes"),
         "notes (class-based view)": reverse("cbv-notes"),
         "notes (async view)": reverse("async-notes"),
@@ -69,6 +70,12 @@ def index(request: HttpRequest) -> HttpResponse:
     if drf_available():
         endpoints["notes (Django REST framework)"] = reverse("drf-notes")
     return JsonResponse({"endpoints": endpoints})
+
+
+# 0. The README's quickstart view.
+@token_required
+def whoami(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"username": request.user.get_username()})
 
 
 # 1. A function view.

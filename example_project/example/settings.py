@@ -165,7 +165,7 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 
-# django-axes, when installed, configured as README.rst's "Integrations" section
+# django-axes, when installed, configured as the manual's django-axes page
 # says: clients that fail to log in (new.json) or fail token checks too often
 # get a JSON 429 until the cool-off ends, or until `manage.py axes_reset`.
 if find_spec("axes") is not None:

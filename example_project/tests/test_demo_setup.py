@@ -61,7 +61,7 @@ def test_the_commands_show_the_default_password_but_not_one_from_the_environment
     default = demo_setup(monkeypatch)
     assert f"--data-urlencode password={DEMO_PASSWORD_DEFAULT} " in default
     commands = [line for line in default.splitlines() if line.startswith("curl ")]
-    assert len(commands) == 11  # DRF is installed: its view is listed too
+    assert len(commands) == 12  # DRF is installed: its view is listed too
     # The base URL's trailing slash is not doubled.
     assert all(" http://127.0.0.1:" in command for command in commands)
     assert "//token" not in default and "//api" not in default

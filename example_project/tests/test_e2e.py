@@ -130,7 +130,7 @@ def start_demo(env: dict[str, str], log_dir: Path, workers: int = 1) -> Site:
 def run_curl_commands_as_printed(demo: Site) -> list[dict[str, Any]]:
     """Paste each printed command into a shell (curl must be installed); each must succeed."""
     commands = [line for line in demo.setup_output.splitlines() if line.startswith("curl ")]
-    assert len(commands) == 11, demo.setup_output
+    assert len(commands) == 12, demo.setup_output
     answers = []
     for command in commands:
         result = run(["bash", "-c", command], env=demo.env)
@@ -187,8 +187,9 @@ def test_make_demo_serves_the_site_and_its_curl_commands_work_as_printed(tmp_pat
     assert all(answer["notes"] for answer in answers if "notes" in answer)
     assert set(answers[-3]) >= {"token", "expires"}, "the refresh gave no token"
     assert [s["device"] for s in answers[-2]["sessions"] if s["current"]] == ["make demo"]
-    # The token endpoints' description, with the prefix the example includes them under.
-    assert openapi["servers"] == [{"url": "/token"}]
+    assert {"username": "demo", "success": True} in answers  # the README's quickstart view
+    # The token endpoints' description, with the absolute URL the example serves them at.
+    assert openapi["servers"] == [{"url": f"{demo.server.url}/token"}]
 
 
 def test_make_demo_runs_the_steps_these_tests_replay() -> None:
@@ -320,9 +321,9 @@ def test_the_client_fails_when_it_cannot_log_in(
 def test_servers_share_the_database_and_tokens_survive_a_key_rotation(
     demo: Site, database_url: str, tmp_path: Path
 ) -> None:
-    # The demo server signs with the old key. Mid-rotation, as README.rst describes it,
-    # node B still signs with the old key and accepts the new one; node A signs with the
-    # new key and accepts the old one.
+    # The demo server signs with the old key. Mid-rotation, as the manual's deploying
+    # guide describes it, node B still signs with the old key and accepts the new one;
+    # node A signs with the new key and accepts the old one.
     old_key, new_key = demo.env["SECRET_KEY"], "e2e-rotated-secret-key"
     user, old_token = new_pair(demo.server)
 

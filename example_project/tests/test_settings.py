@@ -101,7 +101,7 @@ def test_unsafe_or_invalid_values_are_refused(env: dict[str, str]) -> None:
     assert "ImproperlyConfigured" in result.stderr
 
 
-def test_django_axes_is_wired_as_the_readme_says(settings: Any) -> None:
+def test_django_axes_is_wired_as_the_manual_says(settings: Any) -> None:
     # First: a locked-out client is refused before its password is checked.
     assert settings.AUTHENTICATION_BACKENDS == [
         "axes.backends.AxesStandaloneBackend",

@@ -175,6 +175,6 @@ def test_the_index_lists_every_endpoint_and_each_exists(client: Client) -> None:
     endpoints = client.get("/").json()["endpoints"]
     # DRF is among the example's requirements: its view must not be silently absent.
     assert set(ROUTES.values()) <= set(endpoints.values())
-    assert {"/token/new.json", "/token/openapi.json"} <= set(endpoints.values())
+    assert {"/token/new.json", "/token/openapi.json", "/api/whoami/"} <= set(endpoints.values())
     for url in endpoints.values():
         assert client.get(url).status_code != 404, url

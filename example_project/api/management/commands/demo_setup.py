@@ -128,6 +128,10 @@ def curl_commands(base: str, pk: object, token: str, password: str) -> list[tupl
             f" {base}/token/new.json",
         ),
         (
+            "Who am I: the README's quickstart view, with Basic auth",
+            f"curl {basic} {base}/api/whoami/",
+        ),
+        (
             "Create a note, user and token sent as parameters (function view)",
             f"curl {params} --data-urlencode 'text=Hello from curl' {base}/api/notes/",
         ),
