@@ -437,6 +437,9 @@ def test_signing_keys_are_derived_once_and_again_when_the_keys_change(
 # Session tokens (tokenapi.sessions) ------------------------------------------------------
 
 
+ARABIC_ONE = "\u0661"
+
+
 def session_of(user: Any) -> Any:
     from tokenapi.sessions.models import open_session
 
@@ -475,6 +478,8 @@ def test_a_session_token_authenticates_no_other_session_user_or_shape(user: Any)
         token + "A",
         rest,  # without its session: a stateless token it is not
         f"0{prefix}.{rest}",
+        f"ß.{rest}",
+        f"{prefix.replace('1', ARABIC_ONE)}.{rest}",  # int() would read it as 1
         f"{int_to_base36(2**63)}.{rest}",  # past every database's range: no query
     ]
     assert authenticates(user.pk, token)

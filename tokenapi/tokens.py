@@ -73,6 +73,7 @@ def _is_base36(text: str) -> bool:
     # has one spelling, the one int_to_base36() writes.
     return (
         0 < len(text) <= MAX_TIMESTAMP_DIGITS
+        and text.isascii()  # int() reads other scripts' digits too, and fails on "ß"
         and text.isalnum()
         and text == text.lower()
         and (text[0] != "0" or text == "0")
