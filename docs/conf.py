@@ -10,8 +10,9 @@ import django
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-# autodoc imports the app and its integrations: the test settings configure them all.
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+# autodoc imports the app and its integrations: the test settings configure them all,
+# with tokenapi.sessions, whose models cannot be imported without it installed.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings_sessions")
 django.setup()
 
 import tokenapi  # noqa: E402 (after the path is set)
