@@ -13,6 +13,7 @@ from unittest import mock
 
 import pytest
 from django.test import Client
+from django.utils.http import int_to_base36
 
 from tests.helpers import basic_auth
 from tokenapi import sessions
@@ -111,6 +112,13 @@ def test_an_authenticated_request_costs_one_query_and_one_hmac(
         pytest.param({}, {"Authorization": "Basic"}, 400, id="header-without-credentials"),
         pytest.param({}, {"Authorization": "Basic %%%"}, 400, id="bad-base64"),
         pytest.param({"user": "not a key", "token": "1-x"}, {}, 403, id="id-that-cannot-be-a-key"),
+        pytest.param(
+            {"user": "1", "token": f"{int_to_base36(2**63)}.1-x"},
+            {},
+            403,
+            id="session-id-out-of-range",
+            marks=pytest.mark.sessions,
+        ),
     ],
 )
 def test_a_request_refused_before_the_token_check_costs_no_query_and_no_hmac(

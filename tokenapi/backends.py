@@ -25,7 +25,7 @@ from django.utils.module_loading import import_string
 from django.views.decorators.debug import sensitive_variables
 
 from tokenapi import sessions
-from tokenapi.tokens import TokenGenerator, parse_session_id, token_generator
+from tokenapi.tokens import SESSION_SEPARATOR, TokenGenerator, parse_session_id, token_generator
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -73,11 +73,13 @@ class TokenBackend(ModelBackend):
         user_id = get_user_id_parser()(pk)
         if user_id is None or not isinstance(token, str):
             return None
-        if sessions.is_enabled():
+        if SESSION_SEPARATOR in token and sessions.is_enabled():
+            # A session's token, or junk shaped like one: never a stateless token.
             session_id = parse_session_id(token)
-            if session_id is not None:
-                session = _sessions().filter(pk=session_id).first()
-                return self._session_user(session, user_id, token)
+            if session_id is None:
+                return None
+            session = _sessions().filter(pk=session_id).first()
+            return self._session_user(session, user_id, token)
         user_model = get_user_model_cached()
         try:
             user = _users(user_model).get(pk=user_id)
@@ -97,11 +99,12 @@ class TokenBackend(ModelBackend):
         user_id = get_user_id_parser()(pk)
         if user_id is None or not isinstance(token, str):
             return None
-        if sessions.is_enabled():
+        if SESSION_SEPARATOR in token and sessions.is_enabled():
             session_id = parse_session_id(token)
-            if session_id is not None:
-                session = await _sessions().filter(pk=session_id).afirst()
-                return self._session_user(session, user_id, token)
+            if session_id is None:
+                return None
+            session = await _sessions().filter(pk=session_id).afirst()
+            return self._session_user(session, user_id, token)
         user_model = get_user_model_cached()
         try:
             user = await _users(user_model).aget(pk=user_id)
