@@ -6,7 +6,6 @@ Counted, not timed: the figures in ``benchmarks/`` rest on these.
 from __future__ import annotations
 
 import hmac
-import json
 from collections.abc import Iterator
 from typing import Any
 from unittest import mock
@@ -14,11 +13,12 @@ from unittest import mock
 import pytest
 from django.test import Client
 
-from tests.helpers import basic_auth
+from tests.helpers import send_pair
 
 pytestmark = pytest.mark.django_db
 
 DRF_URLS = pytest.mark.urls("tests.integration_urls")
+NINJA_URLS = pytest.mark.urls("tests.ninja_urls")
 
 
 @pytest.fixture
@@ -39,21 +39,6 @@ def hmacs() -> Iterator[list[str]]:
         yield calls
 
 
-def send(client: Client, how: str, path: str, user_id: object, token: str) -> Any:
-    """Send ``user_id`` + ``token`` to ``path`` the way ``how`` names."""
-    pair = {"user": str(user_id), "token": token}
-    if how == "basic":
-        return client.get(path, HTTP_AUTHORIZATION=basic_auth(user_id, token))
-    if how == "query":
-        return client.get(path, pair)
-    if how == "form":
-        return client.post(path, pair)
-    if how == "json":
-        return client.post(path, json.dumps(pair), content_type="application/json")
-    assert how == "url"
-    return client.get(f"/token/{token}/{user_id}.json")
-
-
 @pytest.mark.parametrize(
     ("path", "how", "macs"),
     [
@@ -71,6 +56,9 @@ def send(client: Client, how: str, path: str, user_id: object, token: str) -> An
         pytest.param("/drf/whoami/", "basic", 1, id="drf-basic", marks=DRF_URLS),
         pytest.param("/drf/whoami/", "query", 1, id="drf-query", marks=DRF_URLS),
         pytest.param("/drf/whoami/", "json", 1, id="drf-json", marks=DRF_URLS),
+        pytest.param("/ninja/sync/", "basic", 1, id="ninja-sync-basic", marks=NINJA_URLS),
+        pytest.param("/ninja/async/", "basic", 1, id="ninja-async-basic", marks=NINJA_URLS),
+        pytest.param("/ninja/async/", "form", 1, id="ninja-async-form", marks=NINJA_URLS),
     ],
 )
 def test_an_authenticated_request_costs_one_query_and_one_hmac(
@@ -85,7 +73,7 @@ def test_an_authenticated_request_costs_one_query_and_one_hmac(
 ) -> None:
     del hmacs[:]  # the fixtures minted a token
     with django_assert_num_queries(1):
-        response = send(client, how, path, user.pk, token)
+        response = send_pair(client, how, path, user.pk, token)
     assert response.status_code == 200, response.content  # DRF's IsAuthenticated too
     assert len(hmacs) == macs, hmacs
 
