@@ -27,6 +27,8 @@ class RequestError(Exception):
 MALFORMED_HEADER = ApiError(400, "Invalid Authorization header format.")
 MALFORMED_BASIC = ApiError(400, "Invalid Basic auth encoding.")
 MALFORMED_CREDENTIALS = ApiError(400, "'user' and 'token' must be strings.")
+# tokenapi.contrib.channels: browsers send their pair in Sec-WebSocket-Protocol.
+MALFORMED_SUBPROTOCOL = ApiError(400, "Invalid credentials encoding in Sec-WebSocket-Protocol.")
 MISSING_CREDENTIALS = ApiError(
     401, "Must include 'user' and 'token' parameters with request.", challenge=True
 )

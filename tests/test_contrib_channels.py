@@ -1,0 +1,259 @@
+"""tokenapi.contrib.channels: the middleware and the consumer mixin, over raw ASGI messages."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from asgiref.sync import async_to_sync
+from asgiref.testing import ApplicationCommunicator
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.routing import URLRouter
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import path
+
+from tests import helpers
+from tests.helpers import basic_auth
+from tokenapi import errors
+from tokenapi.contrib.channels import TokenAuthMiddleware, TokenRequiredMixin
+
+# The consumers' database calls run in threads that must see the test's rows.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class EchoConsumer(TokenRequiredMixin, AsyncJsonWebsocketConsumer):  # type: ignore[misc]
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        await self.send_json({"user": str(self.scope["user"].pk), "echo": content})
+
+    async def feed_note(self, message: dict[str, Any]) -> None:  # a group send's handler
+        await self.send_json({"note": message["text"]})
+
+
+def capture(scopes: list[dict[str, Any]]) -> Callable[..., Awaitable[None]]:
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        scopes.append(scope)
+
+    return app
+
+
+APP = TokenAuthMiddleware(URLRouter([path("ws/", EchoConsumer.as_asgi())]))
+
+
+def subprotocol(user: object, token: str) -> str:
+    pair = base64.urlsafe_b64encode(f"{user}:{token}".encode()).decode().rstrip("=")
+    return f"tokenapi.auth.{pair}"
+
+
+def scope_of(
+    headers: dict[bytes, bytes] | None = None, query: bytes = b"", protocols: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    return {
+        "type": "websocket",
+        "path": "/ws/",
+        "query_string": query,
+        "headers": list((headers or {}).items()),
+        "subprotocols": list(protocols),
+        "client": ("127.0.0.1", 50000),
+    }
+
+
+def converse(scope: dict[str, Any], *messages: dict[str, Any]) -> list[dict[str, Any]]:
+    """Connect, send ``messages`` (each as text unless it has a type), return all that came out."""
+
+    async def scenario() -> list[dict[str, Any]]:
+        communicator = ApplicationCommunicator(APP, scope)
+        await communicator.send_input({"type": "websocket.connect"})
+        out = [await communicator.receive_output(5)]
+        for message in messages:
+            if out[-1]["type"] == "websocket.close":
+                break
+            if "type" not in message:
+                message = {"type": "websocket.receive", "text": json.dumps(message)}
+            await communicator.send_input(message)
+            out.append(await communicator.receive_output(5))
+        await communicator.send_input({"type": "websocket.disconnect", "code": 1000})
+        await communicator.wait(5)
+        return out
+
+    return async_to_sync(scenario)()
+
+
+def sources(user: Any, token: str) -> dict[str, dict[str, Any]]:
+    return {
+        "header": scope_of({b"authorization": basic_auth(user.pk, token).encode()}),
+        "query": scope_of(query=f"user={user.pk}&token={token}".encode()),
+        "subprotocol": scope_of(protocols=("tokenapi", subprotocol(user.pk, token))),
+        "subprotocol-beside-the-apps-own": scope_of(protocols=(subprotocol(user.pk, token), "v2")),
+    }
+
+
+@pytest.mark.parametrize(
+    ("source", "accepted"),
+    [
+        ("header", None),
+        ("query", None),
+        ("subprotocol", "tokenapi"),
+        ("subprotocol-beside-the-apps-own", "v2"),
+    ],
+)
+def test_each_source_lets_the_user_in_and_the_right_subprotocol_is_answered(
+    user: Any, token: str, source: str, accepted: str | None
+) -> None:
+    out = converse(sources(user, token)[source], {"hello": 1})
+    assert out == [
+        {"type": "websocket.accept", "subprotocol": accepted},
+        {"type": "websocket.send", "text": json.dumps({"user": str(user.pk), "echo": {"hello": 1}})},
+    ]
+
+
+def close(error: Any, subprotocol: str | None = None) -> list[dict[str, Any]]:
+    """What a socket refused for ``error`` receives: an accept, then a close that says why."""
+    reason = {"code": 4000 + error.status, "reason": error.message}
+    return [
+        {"type": "websocket.accept", "subprotocol": subprotocol},
+        {"type": "websocket.close", **reason},
+    ]
+
+
+BROKEN_UUID = "12345678-1234-1234-1234-12345678901z"
+
+
+@pytest.mark.parametrize(
+    ("scope", "error", "accepted"),
+    [
+        pytest.param(scope_of(), errors.MISSING_CREDENTIALS, None, id="none"),
+        pytest.param(
+            scope_of({b"authorization": b"Bearer x"}), errors.MISSING_CREDENTIALS, None, id="bearer"
+        ),
+        pytest.param(
+            scope_of({b"authorization": b"Basic"}), errors.MALFORMED_HEADER, None, id="no-space"
+        ),
+        pytest.param(
+            scope_of({b"authorization": b"Basic %%%"}),
+            errors.MALFORMED_BASIC,
+            None,
+            id="bad-base64",
+        ),
+        pytest.param(
+            scope_of({b"authorization": b"Basic \xff\xfe"}),
+            errors.MALFORMED_BASIC,
+            None,
+            id="header-not-utf-8",
+        ),
+        pytest.param(
+            scope_of(query=b"user=\xff&token=\xfe"),
+            errors.VIEW_PAIR_REFUSED,
+            None,
+            id="query-not-utf-8",
+        ),
+        pytest.param(
+            scope_of(query=b"user=%ff&token=1-x"),
+            errors.VIEW_PAIR_REFUSED,
+            None,
+            id="escape-not-utf-8",
+        ),
+        pytest.param(
+            scope_of(query=b"user=1&token=1-x"), errors.VIEW_PAIR_REFUSED, None, id="wrong-pair"
+        ),
+        pytest.param(
+            scope_of(query=b"user=" + b"9" * 40 + b"&token=1-x"),
+            errors.VIEW_PAIR_REFUSED,
+            None,
+            id="huge-id",
+        ),
+        pytest.param(
+            scope_of(query=f"user={BROKEN_UUID}&token=x".encode()),
+            errors.VIEW_PAIR_REFUSED,
+            None,
+            id="broken-uuid",
+        ),
+        pytest.param(
+            scope_of(protocols=("tokenapi", "tokenapi.auth.%%")),
+            errors.MALFORMED_SUBPROTOCOL,
+            "tokenapi",
+            id="subprotocol-bad-base64",
+        ),
+        pytest.param(
+            scope_of(protocols=("tokenapi", "tokenapi.auth.YWJj")),
+            errors.MALFORMED_SUBPROTOCOL,
+            "tokenapi",
+            id="subprotocol-no-colon",
+        ),
+        pytest.param(
+            scope_of(protocols=("tokenapi", "tokenapi.auth.é")),
+            errors.MALFORMED_SUBPROTOCOL,
+            "tokenapi",
+            id="subprotocol-not-ascii",
+        ),
+        pytest.param(
+            scope_of(protocols=("tokenapi", "tokenapi.auth.Og")),
+            errors.MISSING_CREDENTIALS,
+            "tokenapi",
+            id="subprotocol-empty-pair",
+        ),
+        pytest.param(
+            scope_of(protocols=("tokenapi", subprotocol(1, "1-x"))),
+            errors.VIEW_PAIR_REFUSED,
+            "tokenapi",
+            id="subprotocol-wrong-pair",
+        ),
+    ],
+)
+def test_a_socket_without_a_valid_pair_is_closed_with_a_clear_code(
+    user: Any, scope: dict[str, Any], error: Any, accepted: str | None
+) -> None:
+    assert converse(scope, {"hello": 1}) == close(error, accepted)
+
+
+@override_settings(TOKENAPI_QUERY_STRING_CREDENTIALS=False)
+def test_the_query_string_can_be_turned_off(user: Any, token: str) -> None:
+    assert converse(sources(user, token)["query"], {}) == close(errors.MISSING_CREDENTIALS)
+
+
+def test_a_password_change_closes_the_socket_at_its_next_message(user: Any, token: str) -> None:
+    group_send = {"type": "feed.note", "text": "new"}
+    scope = sources(user, token)["subprotocol"]
+    with CaptureQueriesContext(connection) as queries:
+        out = converse(scope, {"n": 1}, group_send)
+    # The connection's check, then one per message; MariaDB's reconnections set up more.
+    table = get_user_model()._meta.db_table
+    assert len([query for query in queries if table in query["sql"]]) == 3, queries.captured_queries
+    assert [message["type"] for message in out] == [
+        "websocket.accept",
+        "websocket.send",
+        "websocket.send",
+    ]
+    for message in ({"n": 1}, group_send):
+        user.set_password("changed")
+        user.save()
+        assert converse(scope, message)[1:] == close(errors.VIEW_PAIR_REFUSED)[1:]
+        user.set_password(helpers.PASSWORD)
+        user.save()
+
+
+def test_the_middleware_sets_the_user_of_http_scopes_too_and_hides_the_token(
+    user: Any, token: str
+) -> None:
+    scopes: list[dict[str, Any]] = []
+    app = TokenAuthMiddleware(capture(scopes))
+    outer = object()  # a user an outer middleware set, from a session say
+    for scope in (
+        {**sources(user, token)["header"], "type": "http", "method": "POST"},
+        sources(user, token)["subprotocol"],
+        {**scope_of(), "user": outer},
+        {**scope_of({b"authorization": b"Basic %%%"}), "user": outer},
+        {"type": "lifespan"},
+    ):
+        async_to_sync(app)(scope, None, None)
+    assert [scope.get("user") for scope in scopes[:3]] == [user, user, outer]
+    assert isinstance(scopes[3]["user"], AnonymousUser)  # bad credentials: nobody
+    assert scopes[4] == {"type": "lifespan"}
+    assert scopes[1]["subprotocols"] == ["tokenapi"]  # what consumers see, and may answer
+    assert token not in repr(scopes[0]) + repr(scopes[1])
