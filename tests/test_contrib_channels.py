@@ -109,7 +109,10 @@ def test_each_source_lets_the_user_in_and_the_right_subprotocol_is_answered(
     out = converse(sources(user, token)[source], {"hello": 1})
     assert out == [
         {"type": "websocket.accept", "subprotocol": accepted},
-        {"type": "websocket.send", "text": json.dumps({"user": str(user.pk), "echo": {"hello": 1}})},
+        {
+            "type": "websocket.send",
+            "text": json.dumps({"user": str(user.pk), "echo": {"hello": 1}}),
+        },
     ]
 
 
