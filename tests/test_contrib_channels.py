@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -34,13 +33,6 @@ class EchoConsumer(TokenRequiredMixin, AsyncJsonWebsocketConsumer):  # type: ign
 
     async def feed_note(self, message: dict[str, Any]) -> None:  # a group send's handler
         await self.send_json({"note": message["text"]})
-
-
-def capture(scopes: list[dict[str, Any]]) -> Callable[..., Awaitable[None]]:
-    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
-        scopes.append(scope)
-
-    return app
 
 
 APP = TokenAuthMiddleware(URLRouter([path("ws/", EchoConsumer.as_asgi())]))
@@ -90,30 +82,21 @@ def sources(user: Any, token: str) -> dict[str, dict[str, Any]]:
         "header": scope_of({b"authorization": basic_auth(user.pk, token).encode()}),
         "query": scope_of(query=f"user={user.pk}&token={token}".encode()),
         "subprotocol": scope_of(protocols=("tokenapi", subprotocol(user.pk, token))),
-        "subprotocol-beside-the-apps-own": scope_of(protocols=(subprotocol(user.pk, token), "v2")),
+        "beside-the-apps-own": scope_of(protocols=(subprotocol(user.pk, token), "v2")),
     }
 
 
-@pytest.mark.parametrize(
-    ("source", "accepted"),
-    [
-        ("header", None),
-        ("query", None),
-        ("subprotocol", "tokenapi"),
-        ("subprotocol-beside-the-apps-own", "v2"),
-    ],
-)
+ACCEPTED = {"header": None, "query": None, "subprotocol": "tokenapi"}
+
+
+@pytest.mark.parametrize(("source", "accepted"), [*ACCEPTED.items(), ("beside-the-apps-own", "v2")])
 def test_each_source_lets_the_user_in_and_the_right_subprotocol_is_answered(
     user: Any, token: str, source: str, accepted: str | None
 ) -> None:
     out = converse(sources(user, token)[source], {"hello": 1})
-    assert out == [
-        {"type": "websocket.accept", "subprotocol": accepted},
-        {
-            "type": "websocket.send",
-            "text": json.dumps({"user": str(user.pk), "echo": {"hello": 1}}),
-        },
-    ]
+    reply = json.dumps({"user": str(user.pk), "echo": {"hello": 1}})
+    accept = {"type": "websocket.accept", "subprotocol": accepted}
+    assert out == [accept, {"type": "websocket.send", "text": reply}]
 
 
 def close(error: Any, subprotocol: str | None = None) -> list[dict[str, Any]]:
@@ -125,93 +108,43 @@ def close(error: Any, subprotocol: str | None = None) -> list[dict[str, Any]]:
     ]
 
 
-BROKEN_UUID = "12345678-1234-1234-1234-12345678901z"
+def header(value: bytes) -> dict[str, Any]:
+    return scope_of({b"authorization": value})
 
 
-@pytest.mark.parametrize(
-    ("scope", "error", "accepted"),
-    [
-        pytest.param(scope_of(), errors.MISSING_CREDENTIALS, None, id="none"),
-        pytest.param(
-            scope_of({b"authorization": b"Bearer x"}), errors.MISSING_CREDENTIALS, None, id="bearer"
-        ),
-        pytest.param(
-            scope_of({b"authorization": b"Basic"}), errors.MALFORMED_HEADER, None, id="no-space"
-        ),
-        pytest.param(
-            scope_of({b"authorization": b"Basic %%%"}),
-            errors.MALFORMED_BASIC,
-            None,
-            id="bad-base64",
-        ),
-        pytest.param(
-            scope_of({b"authorization": b"Basic \xff\xfe"}),
-            errors.MALFORMED_BASIC,
-            None,
-            id="header-not-utf-8",
-        ),
-        pytest.param(
-            scope_of(query=b"user=\xff&token=\xfe"),
-            errors.VIEW_PAIR_REFUSED,
-            None,
-            id="query-not-utf-8",
-        ),
-        pytest.param(
-            scope_of(query=b"user=%ff&token=1-x"),
-            errors.VIEW_PAIR_REFUSED,
-            None,
-            id="escape-not-utf-8",
-        ),
-        pytest.param(
-            scope_of(query=b"user=1&token=1-x"), errors.VIEW_PAIR_REFUSED, None, id="wrong-pair"
-        ),
-        pytest.param(
-            scope_of(query=b"user=" + b"9" * 40 + b"&token=1-x"),
-            errors.VIEW_PAIR_REFUSED,
-            None,
-            id="huge-id",
-        ),
-        pytest.param(
-            scope_of(query=f"user={BROKEN_UUID}&token=x".encode()),
-            errors.VIEW_PAIR_REFUSED,
-            None,
-            id="broken-uuid",
-        ),
-        pytest.param(
-            scope_of(protocols=("tokenapi", "tokenapi.auth.%%")),
-            errors.MALFORMED_SUBPROTOCOL,
-            "tokenapi",
-            id="subprotocol-bad-base64",
-        ),
-        pytest.param(
-            scope_of(protocols=("tokenapi", "tokenapi.auth.YWJj")),
-            errors.MALFORMED_SUBPROTOCOL,
-            "tokenapi",
-            id="subprotocol-no-colon",
-        ),
-        pytest.param(
-            scope_of(protocols=("tokenapi", "tokenapi.auth.é")),
-            errors.MALFORMED_SUBPROTOCOL,
-            "tokenapi",
-            id="subprotocol-not-ascii",
-        ),
-        pytest.param(
-            scope_of(protocols=("tokenapi", "tokenapi.auth.Og")),
-            errors.MISSING_CREDENTIALS,
-            "tokenapi",
-            id="subprotocol-empty-pair",
-        ),
-        pytest.param(
-            scope_of(protocols=("tokenapi", subprotocol(1, "1-x"))),
-            errors.VIEW_PAIR_REFUSED,
-            "tokenapi",
-            id="subprotocol-wrong-pair",
-        ),
-    ],
-)
-def test_a_socket_without_a_valid_pair_is_closed_with_a_clear_code(
-    user: Any, scope: dict[str, Any], error: Any, accepted: str | None
-) -> None:
+def query(value: bytes) -> dict[str, Any]:
+    return scope_of(query=value)
+
+
+def offered(value: str) -> dict[str, Any]:
+    return scope_of(protocols=("tokenapi", value))
+
+
+BROKEN_UUID = b"12345678-1234-1234-1234-12345678901z"
+REFUSED = {
+    "none": (scope_of(), errors.MISSING_CREDENTIALS),
+    "bearer": (header(b"Bearer x"), errors.MISSING_CREDENTIALS),
+    "no-space": (header(b"Basic"), errors.MALFORMED_HEADER),
+    "bad-base64": (header(b"Basic %%%"), errors.MALFORMED_BASIC),
+    "header-not-utf-8": (header(b"Basic \xff\xfe"), errors.MALFORMED_BASIC),
+    "query-not-utf-8": (query(b"user=\xff&token=\xfe"), errors.VIEW_PAIR_REFUSED),
+    "escape-not-utf-8": (query(b"user=%ff&token=1-x"), errors.VIEW_PAIR_REFUSED),
+    "wrong-pair": (query(b"user=1&token=1-x"), errors.VIEW_PAIR_REFUSED),
+    "huge-id": (query(b"user=" + b"9" * 40 + b"&token=1-x"), errors.VIEW_PAIR_REFUSED),
+    "broken-uuid": (query(b"user=" + BROKEN_UUID + b"&token=x"), errors.VIEW_PAIR_REFUSED),
+    "subprotocol-bad-base64": (offered("tokenapi.auth.%%"), errors.MALFORMED_SUBPROTOCOL),
+    "subprotocol-no-colon": (offered("tokenapi.auth.YWJj"), errors.MALFORMED_SUBPROTOCOL),
+    "subprotocol-not-ascii": (offered("tokenapi.auth.é"), errors.MALFORMED_SUBPROTOCOL),
+    "subprotocol-empty-pair": (offered("tokenapi.auth.Og"), errors.MISSING_CREDENTIALS),
+    "subprotocol-wrong-pair": (offered(subprotocol(1, "1-x")), errors.VIEW_PAIR_REFUSED),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED)
+def test_a_socket_without_a_valid_pair_is_closed_with_a_clear_code(user: Any, case: str) -> None:
+    scope, error = REFUSED[case]
+    # Offered credentials: the answer must name another subprotocol, even to close.
+    accepted = "tokenapi" if scope["subprotocols"] else None
     assert converse(scope, {"hello": 1}) == close(error, accepted)
 
 
@@ -228,11 +161,7 @@ def test_a_password_change_closes_the_socket_at_its_next_message(user: Any, toke
     # The connection's check, then one per message; MariaDB's reconnections set up more.
     table = get_user_model()._meta.db_table
     assert len([query for query in queries if table in query["sql"]]) == 3, queries.captured_queries
-    assert [message["type"] for message in out] == [
-        "websocket.accept",
-        "websocket.send",
-        "websocket.send",
-    ]
+    assert [message["type"] for message in out] == ["websocket.accept"] + ["websocket.send"] * 2
     for message in ({"n": 1}, group_send):
         user.set_password("changed")
         user.save()
@@ -245,7 +174,11 @@ def test_the_middleware_sets_the_user_of_http_scopes_too_and_hides_the_token(
     user: Any, token: str
 ) -> None:
     scopes: list[dict[str, Any]] = []
-    app = TokenAuthMiddleware(capture(scopes))
+
+    async def inner(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        scopes.append(scope)
+
+    app = TokenAuthMiddleware(inner)
     outer = object()  # a user an outer middleware set, from a session say
     for scope in (
         {**sources(user, token)["header"], "type": "http", "method": "POST"},
