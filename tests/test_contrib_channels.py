@@ -130,6 +130,7 @@ REFUSED = {
     "query-not-utf-8": (query(b"user=\xff&token=\xfe"), errors.VIEW_PAIR_REFUSED),
     "escape-not-utf-8": (query(b"user=%ff&token=1-x"), errors.VIEW_PAIR_REFUSED),
     "wrong-pair": (query(b"user=1&token=1-x"), errors.VIEW_PAIR_REFUSED),
+    "too-many-fields": (query(b"&".join([b"a=1"] * 1001)), errors.MALFORMED_QUERY),
     "huge-id": (query(b"user=" + b"9" * 40 + b"&token=1-x"), errors.VIEW_PAIR_REFUSED),
     "broken-uuid": (query(b"user=" + BROKEN_UUID + b"&token=x"), errors.VIEW_PAIR_REFUSED),
     "subprotocol-bad-base64": (offered("tokenapi.auth.%%"), errors.MALFORMED_SUBPROTOCOL),

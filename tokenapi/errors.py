@@ -41,6 +41,7 @@ PATH_PAIR_REFUSED = ApiError(401, "Token did not match user.")
 # Request bodies.
 MALFORMED_BODY = ApiError(400, "Unable to read the request body.")
 MALFORMED_JSON = ApiError(400, "Request body must be a JSON object.")
+MALFORMED_QUERY = ApiError(400, "Unable to read the query string.")
 
 # Logging in (new.json).
 MISSING_LOGIN = ApiError(401, "Must include 'username' and 'password' as POST parameters.")
