@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import pytest
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
 from asgiref.testing import ApplicationCommunicator
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.routing import URLRouter
@@ -18,10 +18,10 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import path
 
-from tests import helpers
 from tests.helpers import basic_auth
 from tokenapi import errors
 from tokenapi.contrib.channels import TokenAuthMiddleware, TokenRequiredMixin
+from tokenapi.tokens import token_generator
 
 # The consumers' database calls run in threads that must see the test's rows.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -56,14 +56,17 @@ def scope_of(
     }
 
 
-def converse(scope: dict[str, Any], *messages: dict[str, Any]) -> list[dict[str, Any]]:
-    """Connect, send ``messages`` (each as text unless it has a type), return all that came out."""
+def converse(scope: dict[str, Any], *messages: Any) -> list[dict[str, Any]]:
+    """Connect, send ``messages`` (as text unless typed; run if callable), return what came out."""
 
     async def scenario() -> list[dict[str, Any]]:
         communicator = ApplicationCommunicator(APP, scope)
         await communicator.send_input({"type": "websocket.connect"})
         out = [await communicator.receive_output(5)]
         for message in messages:
+            if callable(message):
+                await sync_to_async(message)()
+                continue
             if "type" not in message:
                 message = {"type": "websocket.receive", "text": json.dumps(message)}
             await communicator.send_input(message)
@@ -156,20 +159,33 @@ def test_the_query_string_can_be_turned_off(user: Any, token: str) -> None:
 
 
 def test_a_password_change_closes_the_socket_at_its_next_message(user: Any, token: str) -> None:
+    def change_password() -> None:
+        user.set_password(f"changed {user.password}")
+        user.save()
+
+    scope = sources(user, token)["header"]
+    reply = {"type": "websocket.send", "text": json.dumps({"user": str(user.pk), "echo": {}})}
+    # From the client, or from the channel layer (a group send): checked again either way.
     group_send = {"type": "feed.note", "text": "new"}
-    scope = sources(user, token)["subprotocol"]
+    for message in ({}, group_send):
+        out = converse(scope, {}, change_password, message, {})
+        assert out[1:] == [reply, *close(errors.VIEW_PAIR_REFUSED)[1:]]
+        scope = sources(user, token_generator.make_token(user))["header"]
     with CaptureQueriesContext(connection) as queries:
-        out = converse(scope, {"n": 1}, group_send)
+        assert len(converse(scope, {}, group_send)) == 3
     # The connection's check, then one per message; MariaDB's reconnections set up more.
     table = get_user_model()._meta.db_table
     assert len([query for query in queries if table in query["sql"]]) == 3, queries.captured_queries
-    assert [message["type"] for message in out] == ["websocket.accept"] + ["websocket.send"] * 2
-    for message in ({"n": 1}, group_send):
-        user.set_password("changed")
-        user.save()
-        assert converse(scope, message)[1:] == close(errors.VIEW_PAIR_REFUSED)[1:]
-        user.set_password(helpers.PASSWORD)
-        user.save()
+
+
+def test_a_consumer_without_the_middleware_is_a_configuration_error() -> None:
+    async def connect() -> None:
+        communicator = ApplicationCommunicator(EchoConsumer.as_asgi(), scope_of())
+        await communicator.send_input({"type": "websocket.connect"})
+        await communicator.wait(5)  # raises what the consumer raised
+
+    with pytest.raises(TypeError, match="TokenAuthMiddleware"):
+        async_to_sync(connect)()
 
 
 def test_the_middleware_sets_the_user_of_http_scopes_too_and_hides_the_token(

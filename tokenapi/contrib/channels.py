@@ -193,15 +193,20 @@ class TokenRequiredMixin:
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         kind = message.get("type")
-        if kind == "websocket.disconnect":
-            await super().dispatch(message)  # type: ignore[misc]
-            return
-        if self._token_closed:
-            return  # messages already on their way when it closed
+        if kind != "websocket.disconnect":
+            if self._token_closed:
+                return  # messages already on their way when it closed
+            authentication = await self._authenticate(again=kind != "websocket.connect")
+            if authentication.error is not None:
+                await self._refuse(authentication.error, accept=kind == "websocket.connect")
+                return
+        await super().dispatch(message)  # type: ignore[misc]
+
+    async def _authenticate(self, again: bool) -> ScopeAuthentication:
         authentication = self.scope.get(SCOPE_KEY)
         if not isinstance(authentication, ScopeAuthentication):
             raise TypeError("TokenRequiredMixin needs TokenAuthMiddleware around the consumer.")
-        if kind != "websocket.connect" and authentication.error is None:
+        if again and authentication.error is None:
             # Logged out, password changed, user deactivated: no longer authenticates.
             user = await database_sync_to_async(authenticate_token)(
                 authentication.request, authentication.user_id, authentication.token
@@ -210,10 +215,7 @@ class TokenRequiredMixin:
                 authentication = self.scope[SCOPE_KEY] = _refused(authentication)
             else:
                 self.scope["user"] = user
-        if authentication.error is not None:
-            await self._refuse(authentication, accept=kind == "websocket.connect")
-        else:
-            await super().dispatch(message)  # type: ignore[misc]
+        return authentication
 
     async def accept(self, subprotocol: str | None = None, headers: Any = None) -> None:
         """Accept; with credentials in the subprotocols, answer the first other one offered."""
@@ -222,11 +224,10 @@ class TokenRequiredMixin:
             subprotocol = next(iter(self.scope.get("subprotocols") or []), None)
         await super().accept(subprotocol, headers)  # type: ignore[misc]
 
-    async def _refuse(self, authentication: ScopeAuthentication, accept: bool) -> None:
+    async def _refuse(self, error: ApiError, accept: bool) -> None:
         self._token_closed = True
-        if accept:
+        if accept:  # a close before accepting is a bare handshake failure
             await self.accept()
-        error = authentication.error or errors.VIEW_PAIR_REFUSED
         await self.close(code=close_code(error), reason=error.message)  # type: ignore[attr-defined]
 
 
