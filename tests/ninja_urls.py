@@ -41,4 +41,8 @@ async def router_operation(request: HttpRequest) -> dict[str, Any]:
 
 api.add_router("/router/", router)
 
-urlpatterns = [path("ninja/", api.urls)]
+# Without install(): django-ninja's own answers.
+uninstalled = NinjaAPI(urls_namespace="tokenapi-tests-uninstalled", auth=TokenAuth())
+uninstalled.get("/")(public_operation)
+
+urlpatterns = [path("ninja/", api.urls), path("uninstalled/", uninstalled.urls)]

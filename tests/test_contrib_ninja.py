@@ -48,6 +48,13 @@ def test_refusals_are_the_decorators_answers(
     assert response["Vary"] == "Authorization"
 
 
+def test_without_install_ninja_answers_the_same_statuses_in_its_own_shape(client: Client) -> None:
+    for headers, status in (({}, 401), ({"Authorization": "Basic %"}, 400)):
+        response = client.get("/uninstalled/", headers=headers)
+        assert (response.status_code, set(response.json())) == (status, {"detail"})
+        assert not response.has_header("Vary")
+
+
 def test_an_operation_without_auth_varies_too_and_keeps_the_session_user(
     client: Client, user: Any, token: str
 ) -> None:

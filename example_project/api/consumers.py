@@ -2,9 +2,10 @@
 
 On connecting, the user gets ``{"notes": [...]}``, their notes newest first;
 then ``{"note": {...}}`` for each note they write, through any view or this
-socket (send ``{"text": "..."}``). ``TokenRequiredMixin`` refuses sockets
-without a valid pair (close codes 4400, 4401, 4403) and closes one with 4403
-at its next message once the pair no longer authenticates (password changed).
+socket (send ``{"text": "..."}``; anything else is answered with an error).
+``TokenRequiredMixin`` refuses sockets without a valid pair (close codes 4400,
+4401, 4403) and closes one with 4403 at its next message once the pair no
+longer authenticates (password changed).
 """
 
 from __future__ import annotations
@@ -40,6 +41,14 @@ class NotesFeedConsumer(TokenRequiredMixin, AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(
                 feed_group(self.scope["user"].pk), self.channel_name
             )
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        # Not JSON, or a binary frame: an answer saying so, not an exception.
+        try:
+            content = json.loads(text_data) if text_data is not None else None
+        except (ValueError, RecursionError):
+            content = None
+        await self.receive_json(content)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         try:

@@ -530,6 +530,9 @@ def test_a_password_change_closes_the_users_open_socket(asgi: Site) -> None:
     header = {"Authorization": basic_auth(pair["user"], pair["token"])}
     with open_feed(asgi, additional_headers=header) as feed:
         assert json.loads(feed.recv(timeout=30)) == {"notes": []}
+        for junk in ("not JSON", b"\xff", json.dumps({"text": ""})):
+            feed.send(junk)
+            assert json.loads(feed.recv(timeout=30))["success"] is False
         feed.send(json.dumps({"text": "before"}))
         assert json.loads(feed.recv(timeout=30))["note"]["text"] == "before"
         set_password(asgi, SOCKET_USER, "second password 2")
