@@ -36,8 +36,11 @@ sent no credentials); consumers decide. Which source for which client:
   = False`` turns it off, as for HTTP.
 
 If several are sent, the query string wins, then the header, then the
-subprotocol (parameters win over the header, as for HTTP). Malformed input
-never raises: the user is anonymous.
+subprotocol (parameters win over the header, as for HTTP). HTTP consumers:
+the query string and the header (the body is not read). Malformed input
+never raises: the user is anonymous. A pair refused sends
+``user_login_failed`` with the handshake as its request, so lockout tools
+(django-axes) count it as they count a refused HTTP request.
 
 :class:`TokenRequiredMixin` (async consumers) accepts and then closes a socket
 without a valid pair with close code 4000 + the HTTP status the decorator
