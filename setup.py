@@ -22,6 +22,9 @@ setup(
         # Integrations: drf-spectacular schemas, django-axes lockouts.
         "spectacular": ["djangorestframework>=3.14", "drf-spectacular>=0.27"],
         "axes": ["django-axes>=6.4"],
+        # django-ninja operations (Router-wide decorators came in 1.5); Channels consumers.
+        "ninja": ["django-ninja>=1.5"],
+        "channels": ["channels>=4.0"],
         # What the library's tests import. Database drivers, Redis and gunicorn are the
         # example project's (example_project/requirements.txt).
         "test": [
@@ -35,6 +38,8 @@ setup(
             "djangorestframework>=3.14",
             "drf-spectacular>=0.27",
             "django-axes>=6.4",
+            "django-ninja>=1.5",
+            "channels>=4.0",
             "openapi-spec-validator>=0.7",
             "jsonschema>=4.18",
         ],

@@ -20,6 +20,7 @@ class Cell:
     target: float = 0.0  # max ratio to baseline, in time and instructions; 0: none
     server_target: float = 0.0  # under gunicorn: min ratio to baseline in req/s; 0: none
     server: bool = True  # request cells: also measured under gunicorn
+    asgi: bool = False  # served by project.asgi with uvicorn's worker, not by project.wsgi
     settings: dict[str, Any] = field(default_factory=dict)  # overridden while it runs
 
     @property
@@ -44,6 +45,15 @@ REQUEST_CELLS = [
          baseline="drf"),
     Cell("simplejwt", "simplejwt JWTAuthentication", path="/drf-jwt/", auth="jwt",
          baseline="drf"),
+    # Under ASGI (uvicorn): async views, and django-ninja's async operations.
+    Cell("bare-async", "bare async view, ASGI: no auth, fetches the user", path="/bare-async/",
+         asgi=True),
+    Cell("tokenapi-async", "tokenapi3 @token_required, async view, ASGI, Basic",
+         path="/token-required-async/", auth="basic", baseline="bare-async", asgi=True),
+    Cell("ninja", "django-ninja async operation, ASGI: no auth, fetches the user",
+         path="/ninja/bare/", baseline="bare-async", asgi=True),
+    Cell("ninja-tokenapi", "tokenapi3 ninja TokenAuth, async operation, ASGI, Basic",
+         path="/ninja/whoami/", auth="basic", baseline="ninja", asgi=True),
 ]  # fmt: skip
 
 VERIFY_CELLS = [

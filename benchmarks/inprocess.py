@@ -33,7 +33,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
 USER_PK = 1
 PASSWORD = "benchmark-password"  # noqa: S105 (a throwaway user in a throwaway database)
 VERSIONS = ["Django", "django-tokenapi", "django-tokenapi3", "djangorestframework"]
-VERSIONS += ["djangorestframework-simplejwt", "pyperf", "gunicorn"]
+VERSIONS += ["djangorestframework-simplejwt", "django-ninja", "pyperf", "gunicorn", "uvicorn"]
 
 
 def setup_django(argv: list[str]) -> None:

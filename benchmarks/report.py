@@ -83,7 +83,8 @@ def write_markdown(results: dict[str, Any], out: Path) -> None:
         f"- µs: one GET through Django's test client (or one call), pyperf, {settings['values']} "
         f"values a round. Instructions: callgrind, {settings['calls']} calls, less the empty "
         "loop; deterministic, where timing noise blurs a target.",
-        f"- req/s: gunicorn, 1 sync worker, a new one per cell and round; `benchmarks/load.py`, "
+        "- req/s: gunicorn, 1 sync worker (ASGI cells: 1 uvicorn worker), a new one per cell "
+        "and round; `benchmarks/load.py`, "
         f"{results['connections']} connections, {settings['seconds']:g} s after a 1 s warm-up.",
         "",
         "## Per request",
@@ -113,7 +114,7 @@ def write_chart(results: dict[str, Any], out: Path) -> None:
         for title, cells, key, scale in (
             ("Per request, in process (µs, lower is better)", REQUEST_CELLS, "inprocess", 1e6),
             ("Verifying a token alone (µs, lower is better)", VERIFY_CELLS, "inprocess", 1e6),
-            ("gunicorn, 1 sync worker (requests/s, higher is better)", REQUEST_CELLS, "server", 1),
+            ("gunicorn, 1 worker (requests/s, higher is better)", REQUEST_CELLS, "server", 1),
         )
     ]
     panels = [panel for panel in panels if panel[1]]

@@ -31,7 +31,7 @@ import load  # noqa: E402
 import report  # noqa: E402
 from cells import CELLS, CURRENT, LEGACY, Cell  # noqa: E402
 
-from tests.server import running_server  # noqa: E402
+from tests.server import ASGI_WORKER, running_server  # noqa: E402
 
 ENVS = (CURRENT, LEGACY)
 # Rounds, pyperf values per round, seconds of load per server, calls under callgrind.
@@ -91,13 +91,14 @@ def pyperf_median(cell: Cell, dbs: dict[str, Path], values: int, loops: dict[str
 
 def server_rps(cell: Cell, dbs: dict[str, Path], specs: dict[str, Any], seconds: float) -> float:
     request = load.Request(specs[cell.name]["path"], specs[cell.name]["headers"])
+    app, worker = ("asgi", ASGI_WORKER) if cell.asgi else ("wsgi", "sync")
     with running_server(
         clean_environ(BENCH_DB=str(dbs[cell.env])),
         dbs[cell.env].parent,
-        app="project.wsgi:application",
+        app=f"project.{app}:application",
         chdir=HERE,
         python=python_of(cell.env),
-        options=("--worker-class", "sync", "--log-level", "warning"),
+        options=("--worker-class", worker, "--log-level", "warning"),
         ready_path="/bare/",
     ) as server:
         load.run(server.url, [request], 1, CONNECTIONS)  # warm-up

@@ -5,14 +5,19 @@
    (an app keeps it in the keychain; this script in a JSON file only you can read).
 2. Call protected endpoints with the pair: as request parameters, in a JSON body,
    and as ``Authorization: Basic base64(user:token)``.
-3. Refresh the token before it expires; verify it; list the user's devices.
-4. When the server refuses the pair (401 or 403: expired token, password
-   changed, logged out, key rotated), log in again and retry once.
-5. On request, log this device out (``--logout``) or every device (``--logout-all``).
+3. With ``--websocket`` (a server of ``example.asgi``; needs the ``websockets``
+   package): open the notes feed, a WebSocket, with the pair in the
+   ``Authorization`` header as native apps do (browsers, which cannot set it,
+   offer it as a subprotocol), read the notes, write one through it.
+4. Refresh the token before it expires; verify it; list the user's devices.
+5. When the server refuses the pair (401 or 403: expired token, password
+   changed, logged out, key rotated; close code 4401 or 4403 on the WebSocket),
+   log in again and retry once.
+6. On request, log this device out (``--logout``) or every device (``--logout-all``).
 
 Exit status: 0 when every answer was as expected, 1 otherwise.
 
-    python3 example_project/client.py --url http://127.0.0.1:8000 -v
+    python3 example_project/client.py --url http://127.0.0.1:8000 -v [--websocket]
 """
 
 from __future__ import annotations
@@ -51,8 +56,11 @@ class RefusedError(Exception):
 class Client:
     device = "client.py"  # the name this login's session gets in the device list
 
-    def __init__(self, url: str, username: str, password: str, store: Path, verbose: bool) -> None:
+    def __init__(
+        self, url: str, username: str, password: str, store: Path, verbose: bool, websocket: bool
+    ) -> None:
         self.url = url.rstrip("/")
+        self.websocket = websocket
         self.username = username
         self.password = password
         self.store = store
@@ -90,8 +98,7 @@ class Client:
             data = json.dumps(json_body).encode()
             headers["Content-Type"] = "application/json"
         if basic:
-            pair = f"{self.user}:{self.token}".encode()
-            headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
+            headers["Authorization"] = self.basic_authorization()
         if self.verbose:
             self.show_request(method, path, headers, form, json_body)
         # The URL is the one the user asked for; main() accepts only http(s).
@@ -119,6 +126,10 @@ class Client:
             shown = {**body, "token": self.secret(str(body["token"]))} if "token" in body else body
             print(f"           <- {status} {json.dumps(shown)[:200]}")
         return status, body
+
+    def basic_authorization(self) -> str:
+        pair = f"{self.user}:{self.token}".encode()
+        return "Basic " + base64.b64encode(pair).decode("ascii")
 
     def show_request(
         self,
@@ -289,6 +300,43 @@ class Client:
             raise UnexpectedAnswerError(f"GET {path}: notes {missing} just created are missing")
         self.say("list", f"GET {path} (Basic auth) -> 200: {len(notes)} notes")
 
+    def watch_feed(self) -> None:
+        """Read the notes feed (``ws/notes/``) and write a note through it."""
+        try:
+            from websockets.exceptions import ConnectionClosed, WebSocketException
+            from websockets.sync.client import connect
+        except ImportError:
+            raise UnexpectedAnswerError("--websocket needs the websockets package") from None
+        url = "ws" + self.url.removeprefix("http") + "/ws/notes/"  # ws:// or wss://
+        text = "Written by client.py (WebSocket)"
+        if self.verbose:
+            print(f"           -> WebSocket {url}")
+            shown = f"{self.user}:{self.secret(str(self.token))}"
+            print(f"              Authorization: Basic base64({shown})")
+        try:
+            with connect(
+                url,
+                additional_headers={"Authorization": self.basic_authorization()},
+                open_timeout=TIMEOUT,
+            ) as feed:
+                notes = json.loads(feed.recv(timeout=TIMEOUT))["notes"]
+                feed.send(json.dumps({"text": text}))
+                note = json.loads(feed.recv(timeout=TIMEOUT))["note"]
+        except ConnectionClosed as exc:
+            received = exc.rcvd
+            if received is not None and received.code in (4401, 4403):
+                raise RefusedError(received.code - 4000, {"errors": received.reason}) from None
+            raise UnexpectedAnswerError(f"WebSocket {url} closed: {exc}") from None
+        except (WebSocketException, OSError, TimeoutError, ValueError, KeyError, TypeError) as exc:
+            raise UnexpectedAnswerError(f"WebSocket {url}: {exc!r}") from None
+        if not isinstance(note, dict) or note.get("text") != text:
+            raise UnexpectedAnswerError(f"WebSocket {url}: the note is not what was sent: {note}")
+        self.say(
+            "feed",
+            f"WebSocket /ws/notes/ (Authorization header): {len(notes)} notes, "
+            f"then note {note.get('id')} written through it",
+        )
+
     def has_drf(self) -> bool:
         status, body = self.request("GET", "/")
         self.expect(status, body, 200, "GET /")
@@ -322,6 +370,8 @@ class Client:
             self.say("list", "/api/drf/notes/ not served (Django REST framework not installed)")
         for path in paths:
             self.with_login_retry(self.list_notes, path, created)
+        if self.websocket:
+            self.with_login_retry(self.watch_feed)
         self.with_login_retry(self.refresh)
         self.verify()
         self.devices()
@@ -340,6 +390,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="show every request and answer"
     )
+    parser.add_argument(
+        "--websocket",
+        action="store_true",
+        help="also use the notes feed (a server of example.asgi; needs websockets)",
+    )
     logout = parser.add_mutually_exclusive_group()
     logout.add_argument("--logout", action="store_true", help="then log this device out")
     logout.add_argument("--logout-all", action="store_true", help="then log out every device")
@@ -348,7 +403,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--url must start with http:// or https://")
     # From the environment rather than the command line, where other users could read it.
     password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
-    client = Client(args.url, args.username, password, args.store, args.verbose)
+    client = Client(args.url, args.username, password, args.store, args.verbose, args.websocket)
     try:
         client.run()
         if args.logout or args.logout_all:

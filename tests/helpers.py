@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.http import HttpResponse
+from django.test import Client
 from django.utils.http import int_to_base36
 
 from tokenapi.contrib.openapi import load_description
@@ -63,6 +64,21 @@ def make_legacy_token(user: Any, day: int | None = None, secret: str | None = No
 def basic_auth(user: object, token: str) -> str:
     """An ``Authorization: Basic`` header value for ``user`` and ``token``."""
     return "Basic " + base64.b64encode(f"{user}:{token}".encode()).decode()
+
+
+def send_pair(client: Client, how: str, path: str, user_id: object, token: str) -> Any:
+    """Send ``user_id`` + ``token`` to ``path`` the way ``how`` names."""
+    pair = {"user": str(user_id), "token": token}
+    if how == "basic":
+        return client.get(path, HTTP_AUTHORIZATION=basic_auth(user_id, token))
+    if how == "query":
+        return client.get(path, pair)
+    if how == "form":
+        return client.post(path, pair)
+    if how == "json":
+        return client.post(path, json.dumps(pair), content_type="application/json")
+    assert how == "url"
+    return client.get(f"/token/{token}/{user_id}.json")
 
 
 def json_body(response: HttpResponse) -> Any:

@@ -1,11 +1,13 @@
 """The one way this repository starts a server: gunicorn on a socket bound here.
 
 The example project's end-to-end tests, the benchmarks and the robustness runs
-all serve through :func:`running_server`. Each server gets a free 127.0.0.1
-port (a socket bound here and handed to gunicorn, so no other process can take
-the port in between), its own environment, and a bounded start-up wait. It is
-stopped by its PID, and its whole process group is killed if it does not stop
-in time: nothing is left behind.
+all serve through :func:`running_server`: WSGI applications with gunicorn's
+own workers, ASGI ones (HTTP and WebSockets) with uvicorn's, ``ASGI_WORKER``.
+Each server gets a free 127.0.0.1 port (a socket bound here and handed to
+gunicorn, so no other process can take the port in between), its own
+environment, and a bounded start-up wait. It is stopped by its PID, and its
+whole process group is killed if it does not stop in time: nothing is left
+behind.
 
 Servers use a database of their own, never a test database: an SQLite file in
 a temporary directory, or, when ``DATABASE_URL`` names PostgreSQL or MariaDB,
@@ -34,6 +36,8 @@ import dj_database_url
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_PROJECT = REPO / "example_project"
 GUNICORN_CONF = EXAMPLE_PROJECT / "gunicorn.conf.py"
+# uvicorn serving in gunicorn's processes: the same socket handling, stop and logging.
+ASGI_WORKER = "uvicorn_worker.UvicornWorker"
 START_TIMEOUT = 60.0  # seconds; the machine may be busy, a healthy start takes one or two
 STOP_TIMEOUT = 15.0
 COMMAND_TIMEOUT = 180.0  # migrate on a loaded machine

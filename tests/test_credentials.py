@@ -325,6 +325,12 @@ def test_an_unreadable_body_is_malformed(
     raises_error(lambda: parse_credentials(request), errors.MALFORMED_BODY)
 
 
+def test_a_query_string_of_too_many_fields_is_malformed(settings: Any) -> None:
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 2
+    request = rf.get("/", {"a": "1", "user": "1", "token": "t"})
+    raises_error(lambda: parse_credentials(request), errors.MALFORMED_QUERY)
+
+
 @pytest.mark.parametrize(
     ("content_type", "expected"),
     [

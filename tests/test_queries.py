@@ -6,7 +6,6 @@ Counted, not timed: the figures in ``benchmarks/`` rest on these.
 from __future__ import annotations
 
 import hmac
-import json
 from collections.abc import Iterator
 from typing import Any
 from unittest import mock
@@ -15,13 +14,14 @@ import pytest
 from django.test import Client
 from django.utils.http import int_to_base36
 
-from tests.helpers import basic_auth
+from tests.helpers import send_pair
 from tokenapi import sessions
 from tokenapi.tokens import token_generator
 
 pytestmark = pytest.mark.django_db
 
 DRF_URLS = pytest.mark.urls("tests.integration_urls")
+NINJA_URLS = pytest.mark.urls("tests.ninja_urls")
 
 
 @pytest.fixture
@@ -52,21 +52,6 @@ def token(request: pytest.FixtureRequest, user: Any) -> str:
     return token_generator.make_session_token(user, open_session(user), token_generator._now())
 
 
-def send(client: Client, how: str, path: str, user_id: object, token: str) -> Any:
-    """Send ``user_id`` + ``token`` to ``path`` the way ``how`` names."""
-    pair = {"user": str(user_id), "token": token}
-    if how == "basic":
-        return client.get(path, HTTP_AUTHORIZATION=basic_auth(user_id, token))
-    if how == "query":
-        return client.get(path, pair)
-    if how == "form":
-        return client.post(path, pair)
-    if how == "json":
-        return client.post(path, json.dumps(pair), content_type="application/json")
-    assert how == "url"
-    return client.get(f"/token/{token}/{user_id}.json")
-
-
 @pytest.mark.parametrize(
     ("path", "how", "macs"),
     [
@@ -84,6 +69,9 @@ def send(client: Client, how: str, path: str, user_id: object, token: str) -> An
         pytest.param("/drf/whoami/", "basic", 1, id="drf-basic", marks=DRF_URLS),
         pytest.param("/drf/whoami/", "query", 1, id="drf-query", marks=DRF_URLS),
         pytest.param("/drf/whoami/", "json", 1, id="drf-json", marks=DRF_URLS),
+        pytest.param("/ninja/sync/", "basic", 1, id="ninja-sync-basic", marks=NINJA_URLS),
+        pytest.param("/ninja/async/", "basic", 1, id="ninja-async-basic", marks=NINJA_URLS),
+        pytest.param("/ninja/async/", "form", 1, id="ninja-async-form", marks=NINJA_URLS),
     ],
 )
 def test_an_authenticated_request_costs_one_query_and_one_hmac(
@@ -100,7 +88,7 @@ def test_an_authenticated_request_costs_one_query_and_one_hmac(
     # With the sessions app, a refresh writes: the session's refresh, or a new session.
     writes = path == "/token/refresh.json" and sessions.is_enabled()
     with django_assert_num_queries(1 + writes):
-        response = send(client, how, path, user.pk, token)
+        response = send_pair(client, how, path, user.pk, token)
     assert response.status_code == 200, response.content  # DRF's IsAuthenticated too
     assert len(hmacs) == macs, hmacs
 

@@ -112,8 +112,11 @@ def _from_parameters(request: HttpRequest) -> tuple[str | None, str | None]:
     else:
         _check_charset(request)  # before Django decodes the query string in it
     if (user is None or token is None) and _has_query(request):
+        try:
+            query = request.GET
+        except TooManyFieldsSent:  # Django's own answer would be an HTML page
+            raise RequestError(errors.MALFORMED_QUERY) from None
         # Field by field, as 2.x did: POST first, then the query string.
-        query = request.GET
         if user is None:
             user = query.get("user")
         if token is None:

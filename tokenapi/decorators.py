@@ -63,9 +63,9 @@ def token_required(view_func: ViewFunc) -> ViewFunc:
             try:
                 user = await aauthenticate_request(request, errors.VIEW_PAIR_REFUSED)
             except RequestError as exc:
-                return _vary(error_response(exc.error))
-            _set_user(request, user)
-            return _vary(await view_func(request, *args, **kwargs))
+                return vary_on_authorization(error_response(exc.error))
+            set_user(request, user)
+            return vary_on_authorization(await view_func(request, *args, **kwargs))
 
         # Django 4.2's csrf_exempt wraps in a sync function, which would make the
         # view look synchronous; the attribute is all the CSRF middleware reads.
@@ -77,15 +77,16 @@ def token_required(view_func: ViewFunc) -> ViewFunc:
         try:
             user = authenticate_request(request, errors.VIEW_PAIR_REFUSED)
         except RequestError as exc:
-            return _vary(error_response(exc.error))
-        _set_user(request, user)
-        return _vary(view_func(request, *args, **kwargs))
+            return vary_on_authorization(error_response(exc.error))
+        set_user(request, user)
+        return vary_on_authorization(view_func(request, *args, **kwargs))
 
     _view_wrapper.csrf_exempt = True  # type: ignore[attr-defined]
     return _view_wrapper  # type: ignore[return-value]
 
 
-def _vary(response: HttpResponseBase) -> HttpResponseBase:
+def vary_on_authorization(response: HttpResponseBase) -> HttpResponseBase:
+    """Add ``Authorization`` to ``Vary``, so that no cache serves one caller's answer to another."""
     if response.has_header("Vary"):
         patch_vary_headers(response, ("Authorization",))
     else:
@@ -93,7 +94,9 @@ def _vary(response: HttpResponseBase) -> HttpResponseBase:
     return response
 
 
-def _set_user(request: HttpRequest, user: AbstractBaseUser) -> None:
+def set_user(request: HttpRequest, user: AbstractBaseUser) -> None:
+    """Make ``user`` the request's ``request.user`` and what ``request.auser()`` returns."""
+
     async def auser() -> AbstractBaseUser:
         return user
 

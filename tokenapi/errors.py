@@ -27,6 +27,8 @@ class RequestError(Exception):
 MALFORMED_HEADER = ApiError(400, "Invalid Authorization header format.")
 MALFORMED_BASIC = ApiError(400, "Invalid Basic auth encoding.")
 MALFORMED_CREDENTIALS = ApiError(400, "'user' and 'token' must be strings.")
+# tokenapi.contrib.channels: browsers send their pair in Sec-WebSocket-Protocol.
+MALFORMED_SUBPROTOCOL = ApiError(400, "Invalid credentials encoding in Sec-WebSocket-Protocol.")
 MISSING_CREDENTIALS = ApiError(
     401, "Must include 'user' and 'token' parameters with request.", challenge=True
 )
@@ -39,6 +41,7 @@ PATH_PAIR_REFUSED = ApiError(401, "Token did not match user.")
 # Request bodies.
 MALFORMED_BODY = ApiError(400, "Unable to read the request body.")
 MALFORMED_JSON = ApiError(400, "Request body must be a JSON object.")
+MALFORMED_QUERY = ApiError(400, "Unable to read the query string.")
 
 # Logging in (new.json).
 MISSING_LOGIN = ApiError(401, "Must include 'username' and 'password' as POST parameters.")

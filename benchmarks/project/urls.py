@@ -21,12 +21,22 @@ def whoami(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"user": request.user.pk})
 
 
+async def bare_async(request: HttpRequest) -> HttpResponse:
+    """``bare`` as an async view: the ASGI cells' baseline."""
+    return JsonResponse({"user": (await get_user_model()._default_manager.aget(pk=USER_PK)).pk})
+
+
+async def whoami_async(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"user": request.user.pk})
+
+
 urlpatterns: list[URLPattern] = [
     path("bare/", bare),
     # This app's decorator in its environment, 2.1.1's in the other.
     path("token-required/", token_required(whoami)),
 ]
-if settings.CURRENT:  # DRF and simplejwt live beside this app only
+if settings.CURRENT:  # DRF, simplejwt and django-ninja live beside this app only
+    from ninja import NinjaAPI
     from rest_framework.authentication import TokenAuthentication
     from rest_framework.permissions import IsAuthenticated
     from rest_framework.request import Request
@@ -34,6 +44,7 @@ if settings.CURRENT:  # DRF and simplejwt live beside this app only
     from rest_framework.views import APIView
     from rest_framework_simplejwt.authentication import JWTAuthentication
 
+    from tokenapi.contrib.ninja import TokenAuth, install
     from tokenapi.contrib.rest_framework import TokenAuthentication as TokenapiAuthentication
 
     class DrfBare(APIView):
@@ -56,3 +67,19 @@ if settings.CURRENT:  # DRF and simplejwt live beside this app only
     ):
         view = DrfWhoami.as_view(authentication_classes=(authentication,))
         urlpatterns.append(path(route, view))
+
+    urlpatterns.append(path("token-required-async/", token_required(whoami_async)))
+    urlpatterns.append(path("bare-async/", bare_async))
+
+    ninja = NinjaAPI()
+    install(ninja)
+
+    @ninja.get("/bare/")
+    async def ninja_bare(request: HttpRequest) -> dict[str, int]:
+        return {"user": (await get_user_model()._default_manager.aget(pk=USER_PK)).pk}
+
+    @ninja.get("/whoami/", auth=TokenAuth())
+    async def ninja_whoami(request: HttpRequest) -> dict[str, int]:
+        return {"user": request.user.pk}
+
+    urlpatterns.append(path("ninja/", ninja.urls))

@@ -69,7 +69,10 @@ def index(request: HttpRequest) -> HttpResponse:
     }
     if drf_available():
         endpoints["notes (Django REST framework)"] = reverse("drf-notes")
-    return JsonResponse({"endpoints": endpoints})
+    endpoints["notes (django-ninja)"] = reverse("ninja:list_notes")
+    # WebSockets, served by example.asgi only (api/consumers.py).
+    websockets = {"notes feed": "/ws/notes/"}
+    return JsonResponse({"endpoints": endpoints, "websockets": websockets})
 
 
 # 0. The README's quickstart view.

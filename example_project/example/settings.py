@@ -107,6 +107,10 @@ TOKEN_TIMEOUT_DAYS = 7
 
 ROOT_URLCONF = "example.urls"
 WSGI_APPLICATION = "example.wsgi.application"
+ASGI_APPLICATION = "example.asgi.application"
+# The notes feed (api/consumers.py) within one server process. Several processes or
+# machines need a shared layer, e.g. channels_redis's RedisChannelLayer.
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 TEMPLATES = [
     {

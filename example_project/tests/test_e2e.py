@@ -2,11 +2,13 @@
 
 ``make demo`` on fresh SQLite; then, on one database (``DATABASE_URL``'s, or SQLite), a
 production-like server for the printed commands, ``client.py`` and the access log, two more
-through a key rotation, and django-axes lockouts with its database and Redis handlers.
+through a key rotation, django-axes lockouts with its database and Redis handlers, and
+``example.asgi`` under uvicorn: django-ninja and the Channels notes feed over WebSockets.
 """
 
 from __future__ import annotations
 
+import base64
 import http.client
 import json
 import os
@@ -22,10 +24,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import ClientConnection, connect
 
 from tests.helpers import basic_auth
 from tests.server import (
+    ASGI_WORKER,
     EXAMPLE_PROJECT,
+    GUNICORN_CONF,
     REPO,
     Server,
     base_environment,
@@ -71,7 +77,8 @@ def request(
         raw = response.read()
     finally:
         connection.close()
-    assert response.headers["Content-Type"] == "application/json", raw[:200]
+    # django-ninja adds "; charset=utf-8".
+    assert response.headers["Content-Type"].split(";")[0] == "application/json", raw[:200]
     return Answer(response.status, response.headers, json.loads(raw))
 
 
@@ -444,3 +451,126 @@ def test_the_counts_are_kept_by_the_configured_handler(site: Site) -> None:
         # Lifting the lockout (make demo prints axes_reset, which lifts them all).
         manage(site.env, "axes_reset_ip", client)
         assert log_in(site.server, source=client).status == 200
+
+
+# -- example.asgi under uvicorn: django-ninja, and the notes feed over WebSockets ------
+
+FEED = "/ws/notes/"
+SOCKET_USER = "socket-user"
+
+
+@pytest.fixture(scope="module")
+def asgi(demo: Site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The example's ASGI application, on the demo's database, one process (one channel layer)."""
+    options = ("-c", str(GUNICORN_CONF), "--worker-class", ASGI_WORKER)
+    log_dir = tmp_path_factory.mktemp("asgi")
+    with running_server(demo.env, log_dir, app="example.asgi", options=options) as server:
+        yield Site(server, demo.env)
+    assert_clean_log(server)
+
+
+def open_feed(site: Site, query: str = "", **options: Any) -> ClientConnection:
+    url = site.server.url.replace("http://", "ws://") + FEED + query
+    return connect(url, open_timeout=30, close_timeout=10, **options)
+
+
+def close_of(socket: ClientConnection) -> tuple[int, str]:
+    """The code and reason of the close the server sends next."""
+    with pytest.raises(ConnectionClosed) as closed:
+        socket.recv(timeout=30)
+    assert closed.value.rcvd is not None, closed.value
+    return closed.value.rcvd.code, closed.value.rcvd.reason
+
+
+def subprotocol(user: Any, token: str) -> str:
+    pair = base64.urlsafe_b64encode(f"{user}:{token}".encode()).decode().rstrip("=")
+    return f"tokenapi.auth.{pair}"
+
+
+def test_django_ninja_answers_as_the_decorator_under_asgi(asgi: Site) -> None:
+    user, token = new_pair(asgi.server)
+    note = request(asgi.server, "POST", "/api/ninja/notes/", {"text": "ninja"}, (user, token))
+    assert note.status == 201, note.body
+    listed = request(asgi.server, "GET", "/api/ninja/notes/", pair=(user, token))
+    assert note.body["note"] in listed.body["notes"]
+    assert "Authorization" in listed.headers["Vary"]
+    wrong = request(asgi.server, "GET", "/api/ninja/notes/", pair=(user, "1-" + "A" * 43))
+    assert (wrong.status, wrong.body) == (
+        403,
+        {"success": False, "errors": "Incorrect user and token pair."},
+    )
+    missing = request(asgi.server, "POST", "/api/ninja/notes/", {"text": "anonymous"})
+    assert (missing.status, missing.headers["WWW-Authenticate"]) == (401, 'Basic realm="api"')
+
+
+@pytest.mark.parametrize("source", ["header", "subprotocol", "query"])
+def test_a_socket_with_a_pair_gets_its_notes_then_the_new_ones(asgi: Site, source: str) -> None:
+    user, token = new_pair(asgi.server)
+    first = request(
+        asgi.server, "POST", "/api/notes/", {"text": f"before, {source}"}, (user, token)
+    )
+    options: dict[str, Any] = {
+        "header": {"additional_headers": {"Authorization": basic_auth(user, token)}},
+        "subprotocol": {"subprotocols": ["tokenapi", subprotocol(user, token)]},
+        "query": {"query": "?" + urllib.parse.urlencode({"user": user, "token": token})},
+    }[source]
+    with open_feed(asgi, **options) as feed:
+        # What a browser checks: the answer is one it offered, never its credentials.
+        assert feed.subprotocol == ("tokenapi" if source == "subprotocol" else None)
+        assert first.body["note"] in json.loads(feed.recv(timeout=30))["notes"]
+        second = request(asgi.server, "POST", "/api/async/notes/", {"text": "after"}, (user, token))
+        assert json.loads(feed.recv(timeout=30)) == {"note": second.body["note"]}
+    assert token not in asgi.server.log()  # the query string's is masked in the access log
+
+
+@pytest.mark.parametrize(
+    ("options", "code"),
+    [
+        pytest.param({}, 4401, id="no-credentials"),
+        pytest.param({"additional_headers": {"Authorization": "Basic %%%"}}, 4400, id="malformed"),
+        pytest.param({"subprotocols": ["tokenapi", subprotocol(1, "1-x")]}, 4403, id="wrong-pair"),
+        pytest.param({"query": "?user=%ff%00&token=" + "9" * 5000}, 4403, id="ugly-query"),
+    ],
+)
+def test_a_socket_without_a_valid_pair_is_closed_cleanly(
+    asgi: Site, options: dict[str, Any], code: int
+) -> None:
+    with open_feed(asgi, **options) as feed:
+        assert close_of(feed)[0] == code
+
+
+def set_password(site: Site, username: str, password: str) -> None:
+    """Create the user if need be and set their password, as the admin would."""
+    code = (
+        "from django.contrib.auth.models import User; "
+        f"user = User.objects.get_or_create(username={username!r})[0]; "
+        f"user.set_password({password!r}); user.save()"
+    )
+    manage(site.env, "shell", "-c", code)
+
+
+def test_a_password_change_closes_the_users_open_socket(asgi: Site) -> None:
+    set_password(asgi, SOCKET_USER, "first password 1")
+    login = {"username": SOCKET_USER, "password": "first password 1"}
+    pair = request(asgi.server, "POST", "/token/new.json", login).body
+    header = {"Authorization": basic_auth(pair["user"], pair["token"])}
+    with open_feed(asgi, additional_headers=header) as feed:
+        assert json.loads(feed.recv(timeout=30)) == {"notes": []}
+        for junk in ("not JSON", b"\xff", json.dumps({"text": ""})):
+            feed.send(junk)
+            assert json.loads(feed.recv(timeout=30))["success"] is False
+        feed.send(json.dumps({"text": "before"}))
+        assert json.loads(feed.recv(timeout=30))["note"]["text"] == "before"
+        set_password(asgi, SOCKET_USER, "second password 2")
+        feed.send(json.dumps({"text": "after"}))
+        assert close_of(feed) == (4403, "Incorrect user and token pair.")
+    login["password"] = "second password 2"
+    pair = request(asgi.server, "POST", "/token/new.json", login).body
+    notes = request(asgi.server, "GET", "/api/ninja/notes/", pair=(pair["user"], pair["token"]))
+    assert [note["text"] for note in notes.body["notes"]] == ["before"]
+
+
+def test_the_client_uses_the_feed_with_the_header(asgi: Site, tmp_path: Path) -> None:
+    result = run_client(asgi, tmp_path / "pair.json", "--websocket")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "WebSocket /ws/notes/ (Authorization header): " in result.stdout

@@ -1,4 +1,4 @@
-"""The notes API in-process: its four views, per-user notes, bad input, the index.
+"""The notes API in-process: its five views, per-user notes, bad input, the index.
 
 How tokenapi reads and checks the pair is the library's tests' subject; here the
 pair only opens the door to the example's own code.
@@ -24,9 +24,11 @@ ROUTES = {
     "class-based": "/api/cbv/notes/",
     "async": "/api/async/notes/",
     "drf": "/api/drf/notes/",
+    "ninja": "/api/ninja/notes/",
 }
 every_route = pytest.mark.parametrize("url", list(ROUTES.values()), ids=list(ROUTES))
-OWN_ROUTES = {name: url for name, url in ROUTES.items() if name != "drf"}
+# Django REST framework and django-ninja answer other methods themselves.
+OWN_ROUTES = {name: url for name, url in ROUTES.items() if name not in ("drf", "ninja")}
 
 
 def pair_header(user: Any, token: str | None = None) -> dict[str, str]:
