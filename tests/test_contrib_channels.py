@@ -178,6 +178,17 @@ def test_a_password_change_closes_the_socket_at_its_next_message(user: Any, toke
     assert len([query for query in queries if table in query["sql"]]) == 3, queries.captured_queries
 
 
+@pytest.mark.sessions
+def test_a_logout_closes_its_sessions_sockets_at_their_next_message(user: Any) -> None:
+    from tokenapi.sessions.models import end_sessions
+    from tokenapi.views import issue_token
+
+    scope = sources(user, issue_token(user)["token"])["header"]
+    reply = {"type": "websocket.send", "text": json.dumps({"user": str(user.pk), "echo": {}})}
+    out = converse(scope, {}, lambda: end_sessions(user), {})
+    assert out[1:] == [reply, *close(errors.VIEW_PAIR_REFUSED)[1:]]
+
+
 def test_a_consumer_without_the_middleware_is_a_configuration_error() -> None:
     async def connect() -> None:
         communicator = ApplicationCommunicator(EchoConsumer.as_asgi(), scope_of())
