@@ -26,13 +26,13 @@ exclude_patterns = ["_build"]
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
 # Every reference must resolve (make docs runs with -n), but outside names (Django's,
-# Python's, DRF's): the build needs no network, so no intersphinx inventory.
+# Python's, DRF's, django-ninja's): the build needs no network, so no intersphinx inventory.
 nitpicky = True
 nitpick_ignore_regex = [
-    (r"py:.*", r"(django|rest_framework|axes|datetime|collections|logging)\..*"),
+    (r"py:.*", r"(django|rest_framework|ninja|channels|axes|datetime|collections|logging)\..*"),
     (r"py:.*", r"(HttpRequest|HttpResponse|AbstractBaseUser|Any|Request)"),
     # Type aliases and names the docstrings give unqualified.
-    (r"py:.*", r"(tokenapi\.decorators\.ViewFunc|TokenGenerator)"),
+    (r"py:.*", r"(tokenapi\.decorators\.ViewFunc|TokenGenerator|ASGIApp|Scope|RequestError)"),
 ]
 html_theme = "alabaster"
 html_title = f"django-tokenapi3 {release}"
