@@ -179,7 +179,9 @@ def test_a_password_change_closes_the_socket_at_its_next_message(user: Any, toke
 
 
 @pytest.mark.sessions
-def test_a_logout_closes_its_sessions_sockets_at_their_next_message(user: Any) -> None:
+def test_a_logout_closes_its_sessions_sockets_at_their_next_message(
+    user: Any, failed_logins: list[Any]
+) -> None:
     from tokenapi.sessions.models import end_sessions
     from tokenapi.views import issue_token
 
@@ -187,6 +189,7 @@ def test_a_logout_closes_its_sessions_sockets_at_their_next_message(user: Any) -
     reply = {"type": "websocket.send", "text": json.dumps({"user": str(user.pk), "echo": {}})}
     out = converse(scope, {}, lambda: end_sessions(user), {})
     assert out[1:] == [reply, *close(errors.VIEW_PAIR_REFUSED)[1:]]
+    assert failed_logins == []  # the pair was no guess: its owner's lockout count stays
 
 
 def test_a_consumer_without_the_middleware_is_a_configuration_error() -> None:

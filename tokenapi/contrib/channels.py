@@ -42,7 +42,7 @@ never raises: the user is anonymous. A pair refused sends
 ``user_login_failed`` with the handshake as its request, so lockout tools
 (django-axes) count it as they count a refused HTTP request.
 
-:class:`TokenRequiredMixin` (async consumers) accepts and then closes a socket
+:class:`TokenRequiredMixin` (async WebSocket consumers) accepts and then closes a socket
 without a valid pair with close code 4000 + the HTTP status the decorator
 would answer: **4401** no credentials, **4400** malformed ones, **4403** a pair
 refused; the close reason is the decorator's error message. A close before
@@ -72,7 +72,7 @@ from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest
 
 from tokenapi import errors
-from tokenapi.backends import authenticate_token
+from tokenapi.backends import authenticate_token, get_token_backend
 from tokenapi.credentials import parse_credentials
 from tokenapi.errors import ApiError, RequestError
 
@@ -185,7 +185,7 @@ def _refused(authentication: ScopeAuthentication) -> ScopeAuthentication:
 
 
 class TokenRequiredMixin:
-    """For async consumers: only a valid user + token pair gets in, and only while it stays valid.
+    """For async WebSocket consumers: only a valid pair gets in, and only while it stays valid.
 
     Put it first among the bases. Behind :class:`TokenAuthMiddleware`;
     ``scope["user"]`` is the user in ``connect()`` and every handler.
@@ -211,8 +211,10 @@ class TokenRequiredMixin:
             raise TypeError("TokenRequiredMixin needs TokenAuthMiddleware around the consumer.")
         if again and authentication.error is None:
             # Logged out, password changed, user deactivated: no longer authenticates.
-            user = await database_sync_to_async(authenticate_token)(
-                authentication.request, authentication.user_id, authentication.token
+            # The backend itself, not authenticate_token(): a pair that was valid at the
+            # handshake is no guess, and must not count towards a lockout of its owner.
+            user = await database_sync_to_async(get_token_backend().backend.authenticate)(
+                authentication.request, pk=authentication.user_id, token=authentication.token
             )
             if user is None:
                 authentication = self.scope[SCOPE_KEY] = _refused(authentication)
