@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, call_command, load_command_class
 from django.utils import timezone
 from django.utils.http import int_to_base36
 
@@ -87,6 +87,9 @@ def test_tokenapi_logout_ends_every_token_of_the_user(user: Any) -> None:
     assert TokenBackend().authenticate(None, pk=user.pk, token=token) is None
     with pytest.raises(CommandError, match="No user with"):
         run(login_of("nobody"), command="tokenapi_logout")
+    command = load_command_class("tokenapi.sessions", "tokenapi_logout")
+    text = " ".join(command.create_parser("manage.py", "tokenapi_logout").format_help().split())
+    assert "username the user's login (their USERNAME_FIELD)" in text
 
 
 @pytest.mark.sessions

@@ -57,8 +57,44 @@ def test_with_the_app_a_password_change_after_a_rehash_still_ends_every_token(
 ) -> None:
     stateless, phone = token_generator.make_token(old_user), log_in(client)["token"]
     old_user.refresh_from_db()
+    assert old_user.tokenapi_state  # the hash kept at the re-hash, now cached on the instance
     old_user.set_password("another one entirely")
     old_user.save()
     assert [verify(client, old_user, t) for t in (stateless, phone)] == [401, 401]
-    fresh = type(old_user).objects.get(pk=old_user.pk)
-    assert verify(client, fresh, token_generator.make_token(fresh)) == 200
+    # The instance forgot the state: its new tokens sign the new hash.
+    assert verify(client, old_user, token_generator.make_token(old_user)) == 200
+
+
+def deactivate(user: Any) -> None:
+    user.is_active = False
+    user.save()
+
+
+def make_unusable(user: Any) -> None:
+    user.set_unusable_password()
+    user.save()
+
+
+def change_password_alone(user: Any) -> None:
+    user.set_password("another one entirely")
+    user.save(update_fields=["password"])
+
+
+# (what the user went through first, the save after a session opened, whether it ends it)
+SAVES = {
+    "inactive-logs-in": (deactivate, lambda u: u.save(update_fields=["last_login"]), False),
+    "unusable-logs-in": (make_unusable, lambda u: u.save(update_fields=["last_login"]), False),
+    "reactivated": (deactivate, lambda u: setattr(u, "is_active", True) or u.save(), False),
+    "password-alone": (lambda u: None, change_password_alone, True),
+}
+
+
+@pytest.mark.parametrize("case", list(SAVES))
+def test_a_save_ends_sessions_only_when_it_saves_a_change_that_should(user: Any, case: str) -> None:
+    from tokenapi.sessions.models import Session, open_session
+
+    before, save, ends = SAVES[case]
+    before(user)
+    session = open_session(user)  # e.g. by manage.py tokenapi_token, after the change
+    save(user)
+    assert (Session.objects.get(pk=session.pk).ended is not None) is ends

@@ -282,6 +282,8 @@ def test_sessions_lists_the_users_live_sessions_and_never_a_secret(
         (phone["session"], "phone", True),
     ]
     assert set(listed[0]) == {"id", "device", "created", "expires", "current"}
+    stateless = {"user": user.pk, "token": token_generator.make_token(user)}
+    assert not any(s["current"] for s in json_body(call(client, "sessions", stateless))["sessions"])
     assert listed[0]["expires"] == laptop["expires"]
     secrets = [s.key for s in Session.objects.all()] + [phone["token"], laptop["token"]]
     assert not any(secret in response.content.decode() for secret in secrets)

@@ -125,10 +125,7 @@ def refresh_session(session: Session) -> bool:
     max_age = conf.get().session_max_age
     if max_age is not None:
         sessions = sessions.filter(created__gt=now - datetime.timedelta(seconds=max_age))
-    if not sessions.update(refreshed=now):
-        return False
-    session.refreshed = now
-    return True
+    return bool(sessions.update(refreshed=now))
 
 
 def end_sessions(user: AbstractBaseUser, session_ids: list[int] | None = None) -> int:

@@ -1,0 +1,64 @@
+"""tokenapi.sessions.models: opening, refreshing, ending and clearing sessions."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from tokenapi.backends import TokenBackend
+from tokenapi.sessions.models import (
+    Session,
+    clear_sessions,
+    logout_everywhere,
+    open_session,
+    refresh_session,
+)
+from tokenapi.tokens import token_generator
+
+pytestmark = [pytest.mark.sessions, pytest.mark.django_db]
+
+
+def test_a_session_has_a_256_bit_key_and_names_itself_by_its_device(user: Any) -> None:
+    phone, unnamed = open_session(user, "phone"), open_session(user)
+    assert len(phone.key) == 43 and phone.key != unnamed.key  # 32 random bytes, base64
+    assert (str(phone), str(unnamed)) == (f"phone #{phone.pk}", f"session #{unnamed.pk}")
+    assert unnamed.device == ""
+
+
+def test_a_refresh_touches_its_own_open_session_only(user: Any, settings: Any) -> None:
+    settings.TOKENAPI_SESSION_MAX_AGE = 60
+    mine, other = open_session(user), open_session(user)
+    before = Session.objects.get(pk=other.pk).refreshed
+    assert refresh_session(mine)
+    assert Session.objects.get(pk=other.pk).refreshed == before
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=61)):
+        assert not refresh_session(mine)  # past its max age
+
+
+def test_logging_out_everywhere_twice_ends_the_tokens_minted_between(user: Any) -> None:
+    def authenticates(token: str) -> bool:
+        return TokenBackend().authenticate(None, pk=user.pk, token=token) is not None
+
+    logout_everywhere(user)
+    between = token_generator.make_token(user)  # signs the new state, on this very instance
+    assert authenticates(between)
+    logout_everywhere(user)
+    assert not authenticates(between)
+
+
+def test_clearing_until_the_end_of_the_day_keeps_a_day_and_an_hour(
+    user: Any, settings: Any
+) -> None:
+    settings.TOKEN_TIMEOUT_DAYS = 0  # each token lives until the end of its day, at most 25 h
+    now = timezone.now()
+    for hours in (24, 25):
+        Session.objects.filter(pk=open_session(user, f"{hours}h").pk).update(
+            refreshed=now - datetime.timedelta(hours=hours)
+        )
+    with time_machine.travel(now, tick=False):
+        assert clear_sessions() == 1
+    assert list(Session.objects.values_list("device", flat=True)) == ["24h"]
