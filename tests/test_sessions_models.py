@@ -62,3 +62,21 @@ def test_clearing_until_the_end_of_the_day_keeps_a_day_and_an_hour(
     with time_machine.travel(now, tick=False):
         assert clear_sessions() == 1
     assert list(Session.objects.values_list("device", flat=True)) == ["24h"]
+
+
+@pytest.mark.parametrize("ending", ["logout_everywhere", "password-change"])
+def test_a_session_opened_by_a_request_that_raced_an_ending_holds_dead_tokens(
+    user: Any, ending: str
+) -> None:
+    from tokenapi.views import issue_token
+
+    # What the refresh's check read, the token state with the user, before the ending.
+    racing = type(user).objects.select_related("tokenapi_state").get(pk=user.pk)
+    elsewhere = type(user).objects.get(pk=user.pk)
+    if ending == "logout_everywhere":
+        logout_everywhere(elsewhere)
+    else:
+        elsewhere.set_password("changed meanwhile")
+        elsewhere.save()
+    token = issue_token(racing)["token"]  # its session opens after the ending's sweep
+    assert TokenBackend().authenticate(None, pk=user.pk, token=token) is None

@@ -454,9 +454,11 @@ def authenticates(user_id: object, token: str) -> bool:
 
 @pytest.mark.sessions
 @time_machine.travel(NOW, tick=False)
-def test_a_session_token_is_its_id_then_a_mac_of_user_session_key_and_time(user: Any) -> None:
+def test_a_session_token_is_its_id_then_a_mac_of_user_session_key_password_and_time(
+    user: Any,
+) -> None:
     session = session_of(user)
-    value = f"{user.pk}\x00{session.pk}\x00{session.key}\x00{SECONDS}".encode()
+    value = f"{user.pk}\x00{session.pk}\x00{session.key}\x00{user.password}\x00{SECONDS}".encode()
     key = hashlib.sha256(f"{tokens.SESSION_KEY_SALT}{django_settings.SECRET_KEY}".encode()).digest()
     mac = base64.urlsafe_b64encode(hmac.digest(key, value, "sha256")).rstrip(b"=").decode()
     token = f"{int_to_base36(session.pk)}.{int_to_base36(SECONDS)}-{mac}"

@@ -137,7 +137,8 @@ def _sessions() -> Any:
     from tokenapi.sessions.models import Session
 
     database = router.db_for_read(get_user_model_cached())
-    return Session.objects.using(database).select_related("user")
+    # The user's token state too: session tokens sign what stateless ones do.
+    return Session.objects.using(database).select_related("user", "user__tokenapi_state")
 
 
 def _users(user_model: type[AbstractBaseUser]) -> Any:

@@ -194,9 +194,13 @@ class TokenGenerator:
 
         The key never leaves the database: a session id reused after its row
         is deleted names a new key, so the old session's tokens stay dead.
-        Its own key salt keeps these MACs apart from stateless ones.
+        Like stateless tokens, they sign :func:`signed_password` too: a
+        session opened by a login or a refresh that raced a password change or
+        "log out everywhere" holds tokens of what they replaced, which no
+        longer verify. Its own key salt keeps these MACs apart from stateless ones.
         """
-        return f"{user.pk}\x00{session.pk}\x00{session.key}\x00{timestamp}"
+        password = signed_password(user)
+        return f"{user.pk}\x00{session.pk}\x00{session.key}\x00{password}\x00{timestamp}"
 
     def _lifetime(self, timestamp: int) -> int:
         """Seconds a token issued at ``timestamp`` stays valid."""

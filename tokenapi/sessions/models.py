@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db import models, router, transaction
+from django.db import IntegrityError, models, router, transaction
 from django.utils import timezone
 
 from tokenapi import conf
@@ -143,12 +143,18 @@ def logout_everywhere(user: AbstractBaseUser) -> None:
     Call it after changing passwords where no signal tells (``QuerySet.update()``,
     raw SQL) or to lock an account out of the API.
     """
-    with transaction.atomic(using=router.db_for_write(Session)):
-        end_sessions(user)
-        state, _ = TokenState.objects.update_or_create(
-            user=user, defaults={"signed_password": _new_key()}
-        )
-    user.tokenapi_state = state  # type: ignore[attr-defined]  # tokens made now sign it
+    # What every token signs changes first: a login or refresh racing this one
+    # mints tokens of the old value, which then no longer verify.
+    value = _new_key()
+    if not TokenState.objects.filter(user=user).update(signed_password=value):
+        try:
+            with transaction.atomic(using=router.db_for_write(TokenState)):
+                TokenState.objects.create(user=user, signed_password=value)
+        except IntegrityError:  # made meanwhile, by another logout or a re-hash
+            TokenState.objects.filter(user=user).update(signed_password=value)
+    # Writes only, each on its own: SQLite never has to turn a read into a write.
+    end_sessions(user)
+    user.tokenapi_state = TokenState(user=user, signed_password=value)  # type: ignore[attr-defined]
 
 
 def _dead() -> models.Q:
