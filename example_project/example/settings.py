@@ -29,6 +29,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
+import django
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -145,6 +146,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
         pymysql.install_as_MySQLdb()
     # Four-byte UTF-8 (emoji) in notes.
     DATABASES["default"].setdefault("OPTIONS", {})["charset"] = "utf8mb4"
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and django.VERSION >= (5, 1):
+    # Several workers write at once (logins, lockout counts, sessions): a transaction
+    # that reads before it writes would fail at once with "database is locked" rather
+    # than wait its turn. IMMEDIATE ones take the write lock first, and wait for it.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

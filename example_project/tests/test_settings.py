@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import django
 import pytest
 
 EXAMPLE_PROJECT = Path(__file__).resolve().parent.parent
@@ -29,6 +30,7 @@ print(json.dumps({
     "fallbacks": s.SECRET_KEY_FALLBACKS, "hosts": s.ALLOWED_HOSTS,
     "cache": getattr(s, "CACHES", {}).get("default"), "axes_handler": s.AXES_HANDLER,
     "axes_limit": s.AXES_FAILURE_LIMIT,
+    "transaction_mode": database.get("OPTIONS", {}).get("transaction_mode"),
 }))
 """
 
@@ -63,6 +65,8 @@ def test_without_variables_the_settings_are_for_development() -> None:
         "cache": None,  # Django's local-memory cache
         "axes_handler": "axes.handlers.database.AxesDatabaseHandler",
         "axes_limit": 5,
+        # Concurrent writers wait their turn rather than fail (Django 5.1+ can say so).
+        "transaction_mode": "IMMEDIATE" if django.VERSION >= (5, 1) else None,
     }
 
 
@@ -87,6 +91,7 @@ def test_the_settings_come_from_the_environment() -> None:
         "cache": {"BACKEND": REDIS_CACHE, "LOCATION": "redis://cache.example.com:6379/3"},
         "axes_handler": "axes.handlers.cache.AxesCacheHandler",
         "axes_limit": 3,
+        "transaction_mode": None,  # SQLite's only
     }
 
 
