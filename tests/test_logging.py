@@ -27,6 +27,10 @@ LEGACY = "8zk-0123456789abcdef0123"
         ("/api/notes/?user=7&token=whatever&x=1", f"/api/notes/?user=7&token={MASK}&x=1"),
         ("/api/?TOKEN=abc;user=1", f"/api/?TOKEN={MASK};user=1"),
         ("/api/?token=", f"/api/?token={MASK}"),
+        (
+            "/token/new.json?username=a&password=s3cret",
+            f"/token/new.json?username=a&password={MASK}",
+        ),
         ("Authorization: Basic NzpzZWNyZXQ=", f"Authorization: Basic {MASK}"),
         # A character percent-encoded, the parameter's name too: the same token.
         (f"/token/{CURRENT[:9]}%4a{CURRENT[10:]}/7.json", f"/token/{MASK}/7.json"),
@@ -48,6 +52,7 @@ LEGACY = "8zk-0123456789abcdef0123"
         "query",
         "query-upper-semicolon",
         "query-empty",
+        "query-password",
         "basic",
         "percent-encoded",
         "parameter-name-encoded",

@@ -298,3 +298,13 @@ def test_session_routes_refuse_as_verify_does(client: Client, user: Any, route: 
     assert_json_error(call(client, route, wrong), 401)
     broken = client.post(f"/token/{route}.json", "{", content_type="application/json")
     assert_json_error(broken, 400)
+
+
+def test_logout_reads_the_session_from_the_query_string_too(client: Client, user: Any) -> None:
+    phone, laptop = login(client), login(client)
+    auth = basic_auth(user.pk, laptop["token"])
+    response = client.post(
+        f"/token/logout.json?session={phone['session']}", HTTP_AUTHORIZATION=auth
+    )
+    assert response.status_code == 200
+    assert [status("verify", client, pair) for pair in (phone, laptop)] == [-1, 200]

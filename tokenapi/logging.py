@@ -18,10 +18,11 @@ write down. Add the filter to the handlers (or loggers) that write requests::
 
 gunicorn's access log takes the same dictionary through ``logconfig_dict``
 (logger ``gunicorn.access``). The filter masks the value of every ``token``
-query parameter, everything shaped like a token (session, current and 2.x
-formats, also percent-encoded), whatever stands in the token's place of the 2.x route, Basic
-credentials and exception texts, and escapes control characters in a record's
-arguments, so that no request line can forge a log line.
+and ``password`` query parameter, everything shaped like a token (session,
+current and 2.x formats, also percent-encoded), whatever stands in the token's
+place of the 2.x route, Basic credentials and exception texts, and escapes
+control characters in a record's arguments, so that no request line can forge
+a log line.
 """
 
 from __future__ import annotations
@@ -49,9 +50,14 @@ _BASIC_CREDENTIALS = re.compile(r"(\bBasic\s+)[A-Za-z0-9+/=._~-]+", re.IGNORECAS
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
+# Secrets a client may put in a query string; new.json never reads a password there,
+# but a client that sends one still puts it in the request line.
+_SECRET_PARAMETERS = frozenset({"token", "password"})
+
+
 def _mask_parameter(match: re.Match[str]) -> str:
     name = match[1]
-    return f"{name}={MASK}" if unquote(name).lower() == "token" else match[0]
+    return f"{name}={MASK}" if unquote(name).lower() in _SECRET_PARAMETERS else match[0]
 
 
 def redact(text: str) -> str:

@@ -36,7 +36,8 @@ def _session_id(value: object) -> int | None:
 def token_logout(request: HttpRequest) -> HttpResponse:
     """End the current session, or the user's own session named by ``session``."""
     user = endpoint_user(request)
-    value = read_fields(request).get("session")
+    # From the body, else the query string: ignoring one there would end the wrong session.
+    value = read_fields(request).get("session", request.GET.get("session"))
     if value is None:
         current = getattr(user, "tokenapi_session", None)
         if current is None:
