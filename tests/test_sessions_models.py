@@ -50,18 +50,27 @@ def test_logging_out_everywhere_twice_ends_the_tokens_minted_between(user: Any) 
     assert not authenticates(between)
 
 
-def test_clearing_until_the_end_of_the_day_keeps_a_day_and_an_hour(
-    user: Any, settings: Any
+@pytest.mark.parametrize(
+    ("setting", "value", "kept", "cleared"),
+    [
+        # Each token lives until the end of its day: at most a day and a DST hour.
+        ("TOKEN_TIMEOUT_DAYS", 0, 24 * 3600, 25 * 3600),
+        ("TOKENAPI_TIMEOUT", 600, 599, 600),
+    ],
+    ids=["until-the-end-of-the-day", "in-seconds"],
+)
+def test_clearing_deletes_the_sessions_not_refreshed_within_a_tokens_life(
+    user: Any, settings: Any, setting: str, value: int, kept: int, cleared: int
 ) -> None:
-    settings.TOKEN_TIMEOUT_DAYS = 0  # each token lives until the end of its day, at most 25 h
+    setattr(settings, setting, value)
     now = timezone.now()
-    for hours in (24, 25):
-        Session.objects.filter(pk=open_session(user, f"{hours}h").pk).update(
-            refreshed=now - datetime.timedelta(hours=hours)
+    for seconds in (kept, cleared):
+        Session.objects.filter(pk=open_session(user, str(seconds)).pk).update(
+            refreshed=now - datetime.timedelta(seconds=seconds)
         )
     with time_machine.travel(now, tick=False):
         assert clear_sessions() == 1
-    assert list(Session.objects.values_list("device", flat=True)) == ["24h"]
+    assert list(Session.objects.values_list("device", flat=True)) == [str(kept)]
 
 
 @pytest.mark.parametrize("ending", ["logout_everywhere", "password-change"])

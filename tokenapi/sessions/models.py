@@ -154,7 +154,8 @@ def logout_everywhere(user: AbstractBaseUser) -> None:
             TokenState.objects.filter(user=user).update(signed_password=value)
     # Writes only, each on its own: SQLite never has to turn a read into a write.
     end_sessions(user)
-    user.tokenapi_state = TokenState(user=user, signed_password=value)  # type: ignore[attr-defined]
+    state = TokenState(user=user, signed_password=value)  # type: ignore[misc]
+    user.tokenapi_state = state  # type: ignore[attr-defined]  # what tokens made now sign
 
 
 def _dead() -> models.Q:

@@ -24,15 +24,19 @@ def _saves_field(update_fields: frozenset[str] | None, name: str) -> bool:
 
 
 def keep_tokens_over_rehash(
-    sender: Any, instance: Any, update_fields: frozenset[str] | None = None, **kwargs: Any
+    sender: Any,
+    instance: Any,
+    using: str,
+    update_fields: frozenset[str] | None = None,
+    **kwargs: Any,
 ) -> None:
     """Before a re-hash is saved, keep the hash the user's tokens sign."""
     if instance._state.adding or update_fields != frozenset({"password"}):
         return
-    if getattr(instance, "_password", None) is not None or not instance.has_usable_password():
+    if instance._password is not None or not instance.has_usable_password():
         return  # a password change, handled after the save
     stored = (
-        sender._base_manager.using(kwargs.get("using"))
+        sender._base_manager.using(using)
         .filter(pk=instance.pk)
         .values_list("password", flat=True)
         .first()
@@ -52,15 +56,16 @@ def end_tokens_on_change(
     """After a password change or a deactivation is saved, end what it should."""
     if created:
         return
+    # AbstractBaseUser keeps a raw password pending from set_password() until the save.
     password_changed = _saves_field(update_fields, "password") and (
-        getattr(instance, "_password", None) is not None or not instance.has_usable_password()
+        instance._password is not None or not instance.has_usable_password()
     )
     if password_changed:
         end_sessions(instance)
         # Stateless and 2.x tokens then sign the new hash, which none of them does.
         TokenState.objects.filter(user=instance).delete()
         instance._state.fields_cache.pop("tokenapi_state", None)
-    elif _saves_field(update_fields, "is_active") and not getattr(instance, "is_active", True):
+    elif _saves_field(update_fields, "is_active") and not instance.is_active:
         end_sessions(instance)
 
 
