@@ -16,7 +16,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth import get_user_model, user_login_failed
 from django.contrib.auth.backends import ModelBackend
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.signals import setting_changed
 from django.db import connections, models, router
 from django.dispatch import receiver
@@ -78,7 +78,10 @@ class TokenBackend(ModelBackend):
             session_id = parse_session_id(token)
             if session_id is None:
                 return None
-            session = _sessions().filter(pk=session_id).first()
+            try:
+                session = _sessions().get(pk=session_id)
+            except ObjectDoesNotExist:
+                return None
             return self._session_user(session, user_id, token)
         user_model = get_user_model_cached()
         try:
@@ -103,7 +106,10 @@ class TokenBackend(ModelBackend):
             session_id = parse_session_id(token)
             if session_id is None:
                 return None
-            session = await _sessions().filter(pk=session_id).afirst()
+            try:
+                session = await _sessions().aget(pk=session_id)
+            except ObjectDoesNotExist:
+                return None
             return self._session_user(session, user_id, token)
         user_model = get_user_model_cached()
         try:
@@ -114,7 +120,7 @@ class TokenBackend(ModelBackend):
 
     def _session_user(self, session: Any, user_id: object, token: str) -> AbstractBaseUser | None:
         # The session must be the given user's: its token names the session, the pair the user.
-        if session is None or session.user_id != user_id or not session.is_open():
+        if session.user_id != user_id or not session.is_open():
             return None
         user: AbstractBaseUser = session.user
         if not self.user_can_authenticate(user):  # type: ignore[arg-type]

@@ -15,6 +15,7 @@ class SessionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("__str__", "user", "device", "created", "refreshed", "ended")
     list_filter = ("ended", "created")
     list_select_related = ("user",)
+    ordering = ("-created",)
     fields = ("user", "device", "created", "refreshed", "ended")
     readonly_fields = fields
     actions = ("end_sessions",)

@@ -49,9 +49,6 @@ class Session(models.Model):
     )
     ended = models.DateTimeField(null=True, blank=True, db_index=True)
 
-    class Meta:
-        ordering = ("-created",)
-
     def __str__(self) -> str:
         return f"{self.device or 'session'} #{self.pk}"
 
@@ -174,7 +171,7 @@ def _dead() -> models.Q:
 def live_sessions(user: AbstractBaseUser, generator: TokenGenerator) -> list[Session]:
     """The user's sessions whose tokens can still work, newest first."""
     now = timezone.now()
-    sessions = Session.objects.filter(user=user).exclude(_dead())
+    sessions = Session.objects.filter(user=user).exclude(_dead()).order_by("-created", "-pk")
     return [session for session in sessions if session.expires(generator) > now]
 
 

@@ -69,8 +69,5 @@ class Migration(migrations.Migration):
                     ),
                 ),
             ],
-            options={
-                "ordering": ("-created",),
-            },
         ),
     ]
