@@ -7,6 +7,7 @@ import functools
 import uuid
 from collections.abc import Iterator
 from typing import Any, ClassVar
+from unittest import mock
 
 import django
 import pytest
@@ -442,8 +443,15 @@ class ReplicaRouter:
 
 
 @pytest.mark.sessions
-def test_sessions_are_read_where_the_router_reads_users(settings: Any) -> None:
+@pytest.mark.parametrize("token", ["1.1-x", "1-x"], ids=["session", "stateless"])
+def test_tokens_are_checked_where_the_router_reads_users(settings: Any, token: str) -> None:
     from tokenapi import backends
 
     settings.DATABASE_ROUTERS = [ReplicaRouter()]
-    assert backends._sessions().db == "replica"
+    with (
+        mock.patch.object(backends, "_session_by_pk", return_value=None) as sessions,
+        mock.patch.object(backends, "_user_by_pk", return_value=None) as users,
+    ):
+        backends.load_for_check(1, token)
+    ((database, _),) = [call.args for call in sessions.mock_calls + users.mock_calls]
+    assert database == "replica"

@@ -1,6 +1,7 @@
 """The cost of an authenticated request: one query (the user by pk) and one HMAC.
 
-Counted, not timed: the figures in ``benchmarks/`` rest on these.
+Counted, not timed: the figures in ``benchmarks/`` rest on these. Also
+``tokenapi.queries``, which compiles that query once.
 """
 
 from __future__ import annotations
@@ -121,3 +122,65 @@ def test_a_request_refused_before_the_token_check_costs_no_query_and_no_hmac(
         response = client.get("/api/sync/", query, headers=headers)
     assert response.status_code == status, response.content
     assert hmacs == []
+
+
+# tokenapi.queries: the compiled query gives what the ORM's own get() gives --------------
+
+
+def fields(instance: Any) -> dict[str, Any]:
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.fields}
+
+
+def test_a_compiled_get_builds_the_instances_the_orm_builds() -> None:
+    from django.contrib.contenttypes.models import ContentType
+
+    from tokenapi.queries import CompiledGet
+
+    compiled = CompiledGet(lambda db: ContentType.objects.using(db))
+    content_type = ContentType.objects.first()
+    assert fields(compiled("default", content_type.pk)) == fields(content_type)
+    assert compiled("default", 10**9) is None
+    assert compiled._plans["default"] is not None  # compiled, not the ORM's path
+
+
+@pytest.mark.sessions
+def test_a_compiled_session_comes_with_its_user_and_token_state(
+    user: Any, django_assert_num_queries: Any
+) -> None:
+    from tokenapi.backends import _sessions
+    from tokenapi.queries import CompiledGet
+    from tokenapi.sessions.models import logout_everywhere, open_session
+
+    logout_everywhere(user)  # a token state to read along
+    session = open_session(user, "phone")
+    compiled = CompiledGet(_sessions)
+    loaded = compiled("default", session.pk)
+    assert fields(loaded) == fields(_sessions("default").get(pk=session.pk))
+    assert loaded.created.tzinfo is not None  # converted as the ORM converts it
+    with django_assert_num_queries(0):
+        assert fields(loaded.user) == fields(user)
+        assert loaded.user.tokenapi_state.signed_password == user.tokenapi_state.signed_password
+
+
+def test_a_query_the_key_is_no_plain_parameter_of_runs_through_the_orm(user: Any) -> None:
+    from django.contrib.auth import get_user_model
+    from django.db.models import Value
+
+    from tokenapi.queries import CompiledGet
+
+    annotated = get_user_model()._default_manager.annotate(extra=Value(1))
+    compiled = CompiledGet(lambda db: annotated.using(db))
+    assert compiled("default", user.pk).extra == 1
+    assert compiled._plans["default"] is None
+
+
+def test_plans_are_forgotten_when_the_databases_change(settings: Any) -> None:
+    from django.contrib.contenttypes.models import ContentType
+
+    from tokenapi.queries import compiled
+
+    content_types = compiled(lambda db: ContentType.objects.using(db))
+    content_types("default", 1)
+    assert content_types._plans
+    settings.DATABASE_ROUTERS = []
+    assert not content_types._plans

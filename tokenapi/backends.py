@@ -16,7 +16,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth import get_user_model, user_login_failed
 from django.contrib.auth.backends import ModelBackend
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.signals import setting_changed
 from django.db import connections, models, router
 from django.dispatch import receiver
@@ -25,6 +25,7 @@ from django.utils.module_loading import import_string
 from django.views.decorators.debug import sensitive_variables
 
 from tokenapi import sessions
+from tokenapi.queries import compiled
 from tokenapi.tokens import SESSION_SEPARATOR, TokenGenerator, parse_session_id, token_generator
 
 if TYPE_CHECKING:
@@ -73,22 +74,7 @@ class TokenBackend(ModelBackend):
         user_id = get_user_id_parser()(pk)
         if user_id is None or not isinstance(token, str):
             return None
-        if SESSION_SEPARATOR in token and sessions.is_enabled():
-            # A session's token, or junk shaped like one: never a stateless token.
-            session_id = parse_session_id(token)
-            if session_id is None:
-                return None
-            try:
-                session = _sessions().get(pk=session_id)
-            except ObjectDoesNotExist:
-                return None
-            return self._session_user(session, user_id, token)
-        user_model = get_user_model_cached()
-        try:
-            user = _users(user_model).get(pk=user_id)
-        except user_model.DoesNotExist:
-            return None
-        return user if self._is_valid(user, token) else None
+        return self._verify(*load_for_check(user_id, token), token)
 
     @sensitive_coroutine
     async def aauthenticate(  # type: ignore[override]
@@ -102,47 +88,53 @@ class TokenBackend(ModelBackend):
         user_id = get_user_id_parser()(pk)
         if user_id is None or not isinstance(token, str):
             return None
-        if SESSION_SEPARATOR in token and sessions.is_enabled():
-            session_id = parse_session_id(token)
-            if session_id is None:
-                return None
-            try:
-                session = await _sessions().aget(pk=session_id)
-            except ObjectDoesNotExist:
-                return None
-            return self._session_user(session, user_id, token)
-        user_model = get_user_model_cached()
-        try:
-            user = await _users(user_model).aget(pk=user_id)
-        except user_model.DoesNotExist:
-            return None
-        return user if self._is_valid(user, token) else None
+        return self._verify(*await sync_to_async(load_for_check)(user_id, token), token)
 
-    def _session_user(self, session: Any, user_id: object, token: str) -> AbstractBaseUser | None:
-        # The session must be the given user's: its token names the session, the pair the user.
-        if session.user_id != user_id or not session.is_open():
+    def _verify(
+        self, user: AbstractBaseUser | None, session: Any, token: str
+    ) -> AbstractBaseUser | None:
+        # user_can_authenticate() refuses is_active=False, as ModelBackend does.
+        if user is None or not self.user_can_authenticate(user):  # type: ignore[arg-type]
             return None
-        user: AbstractBaseUser = session.user
-        if not self.user_can_authenticate(user):  # type: ignore[arg-type]
+        if session is None:
+            return user if self.token_generator.check_token(user, token) else None
+        if not session.is_open():
             return None
         if not self.token_generator.check_session_token(user, session, token):
             return None
         user.tokenapi_session = session  # type: ignore[attr-defined]  # the views' current session
         return user
 
-    def _is_valid(self, user: AbstractBaseUser, token: str) -> bool:
-        # user_can_authenticate() refuses is_active=False, as ModelBackend does.
-        return self.user_can_authenticate(user) and self.token_generator.check_token(  # type: ignore[arg-type]
-            user, token
-        )
+
+def load_for_check(user_id: Any, token: str) -> tuple[AbstractBaseUser | None, Any]:
+    """The user a token is checked against, and its session if it names one: one query.
+
+    A session must be the given user's: its token names the session, the pair the user.
+    """
+    if SESSION_SEPARATOR in token and sessions.is_enabled():
+        # A session's token, or junk shaped like one: never a stateless token.
+        session_id = parse_session_id(token)
+        if session_id is None:
+            return None, None
+        # Read where the user would be read: a router that sends user reads to a replica
+        # (or to the primary, to see a logout at once) sends session reads along.
+        session = _session_by_pk(router.db_for_read(get_user_model_cached()), session_id)
+        if session is None or session.user_id != user_id:
+            return None, None
+        return session.user, session
+    user_model = get_user_model_cached()
+    database = router.db_for_read(user_model)
+    if type(user_id) is int:
+        return _user_by_pk(database, user_id), None
+    try:  # UUID and text keys: the ORM prepares the value for each database
+        return _users(user_model).using(database).get(pk=user_id), None
+    except user_model.DoesNotExist:
+        return None, None
 
 
-def _sessions() -> Any:
-    # Read where the user would be read: a router that sends user reads to a replica
-    # (or to the primary, to see a logout at once) sends session reads along.
+def _sessions(database: str) -> Any:
     from tokenapi.sessions.models import Session
 
-    database = router.db_for_read(get_user_model_cached())
     # The user's token state too: session tokens sign what stateless ones do.
     return Session.objects.using(database).select_related("user", "user__tokenapi_state")
 
@@ -231,6 +223,10 @@ def get_user_id_parser() -> Callable[[object], Any]:
         return pk
 
     return parse_user_id
+
+
+_session_by_pk = compiled(_sessions)
+_user_by_pk = compiled(lambda database: _users(get_user_model_cached()).using(database))
 
 
 @receiver(setting_changed)
