@@ -194,7 +194,7 @@ class TokenGenerator:
 
         The key never leaves the database: a session id reused after its row
         is deleted names a new key, so the old session's tokens stay dead.
-        Like stateless tokens, they sign :func:`signed_password` too: a
+        Like stateless tokens, they sign ``signed_password(user)`` too: a
         session opened by a login or a refresh that raced a password change or
         "log out everywhere" holds tokens of what they replaced, which no
         longer verify. Its own key salt keeps these MACs apart from stateless ones.
