@@ -27,7 +27,8 @@ REPORTS ?= .test-reports
 COVERAGE ?= yes
 E2E ?= yes
 PYTEST = $(BIN)/pytest -p no:cacheprovider
-COV = $(if $(filter yes,$(COVERAGE)),--cov --cov-append --cov-report=,--no-cov)
+# Each run adds to the data; the 99 % floor is the final report's, over all of them.
+COV = $(if $(filter yes,$(COVERAGE)),--cov --cov-append --cov-report= --cov-fail-under=0,--no-cov)
 RUN = $(PYTEST) --junit-xml=$(REPORTS)/$(1).xml $(2) $(PYTEST_ARGS); echo $$? > $(REPORTS)/$(1).exit
 suites:
 	@rm -rf $(REPORTS) .coverage && mkdir -p $(REPORTS)
