@@ -9,8 +9,8 @@ import tokenapi
 
 # 2.1.1 has no version attribute; this app has one. DRF, simplejwt and knox come with it.
 CURRENT = getattr(tokenapi, "__version__", "2").startswith("3")
-# tokenapi.sessions, for the cells that measure its tokens only (inprocess.py sets it):
-# installed, it changes what the stateless tokens' query reads too.
+# tokenapi.sessions, only for the cells that measure its tokens (run.py and inprocess.py
+# set BENCH_SESSIONS for them): installed, it changes the stateless tokens' query too.
 SESSIONS = CURRENT and os.environ.get("BENCH_SESSIONS") == "1"
 
 SECRET_KEY = "benchmark-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105
