@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-CURRENT = "current"  # this app, DRF, simplejwt
+CURRENT = "current"  # this app, DRF, simplejwt, knox
 LEGACY = "legacy"  # django-tokenapi 2.1.1, which also imports as ``tokenapi``
 
 
@@ -15,13 +15,22 @@ class Cell:
     label: str
     env: str = CURRENT
     path: str = ""  # a request through the test client; none: one call (``inprocess.verify``)
-    auth: str = ""  # how the client authenticates: basic, params, drf-token, jwt
+    auth: str = ""  # how the client authenticates: basic, params, drf-token, jwt, knox
     baseline: str = ""  # the cell its ratios and target are taken against
     target: float = 0.0  # max ratio to baseline, in time and instructions; 0: none
     server_target: float = 0.0  # under gunicorn: min ratio to baseline in req/s; 0: none
     server: bool = True  # request cells: also measured under gunicorn
     asgi: bool = False  # served by project.asgi with uvicorn's worker, not by project.wsgi
     settings: dict[str, Any] = field(default_factory=dict)  # overridden while it runs
+    # With tokenapi.sessions installed, and its tokens: the app changes the stateless
+    # tokens' query too, so these cells have a database and processes of their own.
+    sessions: bool = False
+    faster_than: str = ""  # a cell it must beat in the same run
+    hmac_target: float = 0.0  # max instructions it adds to its baseline, in "hmac" cells
+
+    @property
+    def group(self) -> str:  # the cells that share a virtualenv, settings and database
+        return f"{self.env}-sessions" if self.sessions else self.env
 
     @property
     def floor(self) -> str:  # what every cell of its kind is also compared with
@@ -31,7 +40,7 @@ class Cell:
 REQUEST_CELLS = [
     Cell("bare", "bare view: no auth, fetches the user", path="/bare/"),
     Cell("tokenapi", "tokenapi3 @token_required, Basic", path="/token-required/", auth="basic",
-         baseline="bare", target=1.10, server_target=0.93),
+         baseline="bare", target=1.10, server_target=0.93, hmac_target=2.0),
     Cell("tokenapi-params", "tokenapi3 @token_required, query parameters",
          path="/token-required/", auth="params", baseline="bare", target=1.10, server=False),
     Cell("tokenapi-2.1.1", "django-tokenapi 2.1.1 @token_required, Basic",
@@ -45,6 +54,14 @@ REQUEST_CELLS = [
          baseline="drf"),
     Cell("simplejwt", "simplejwt JWTAuthentication", path="/drf-jwt/", auth="jwt",
          baseline="drf"),
+    Cell("knox", "knox TokenAuthentication (stored tokens)", path="/drf-knox/", auth="knox",
+         baseline="drf"),
+    Cell("bare-sessions-env", "bare view with tokenapi.sessions installed (control)",
+         path="/bare/", baseline="bare", server=False, sessions=True),
+    Cell("tokenapi-sessions", "tokenapi3 sessions: @token_required, Basic",
+         path="/token-required/", auth="basic", baseline="bare", target=1.15, sessions=True),
+    Cell("drf-tokenapi-sessions", "tokenapi3 sessions: DRF TokenAuthentication, Basic",
+         path="/drf-tokenapi/", auth="basic", baseline="drf", faster_than="knox", sessions=True),
     # Under ASGI (uvicorn): async views, and django-ninja's async operations.
     Cell("bare-async", "bare async view, ASGI: no auth, fetches the user", path="/bare-async/",
          asgi=True),

@@ -33,11 +33,20 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
 USER_PK = 1
 PASSWORD = "benchmark-password"  # noqa: S105 (a throwaway user in a throwaway database)
 VERSIONS = ["Django", "django-tokenapi", "django-tokenapi3", "djangorestframework"]
-VERSIONS += ["djangorestframework-simplejwt", "django-ninja", "pyperf", "gunicorn", "uvicorn"]
+VERSIONS += ["djangorestframework-simplejwt", "django-rest-knox", "django-ninja", "pyperf"]
+VERSIONS += ["gunicorn", "uvicorn"]
+# One knox token for the user, the same in every process: knox reads all the user's
+# tokens on each request, and a new one per process would slow it down run after run.
+KNOX_TOKEN = "0123456789abcdef" * 4  # a throwaway user's
 
 
 def setup_django(argv: list[str]) -> None:
     os.environ["BENCH_DB"] = argv[argv.index("--db") + 1]
+    # project/settings.py installs tokenapi.sessions for the cells measured with it only.
+    modes = {CELLS[name].sessions for name in argv if name in CELLS}
+    if len(modes) > 1:
+        raise SystemExit("cells with and without tokenapi.sessions run in separate processes")
+    os.environ["BENCH_SESSIONS"] = "1" if True in modes else ""
     import django
 
     django.setup()
@@ -49,9 +58,14 @@ def request_spec(cell: Cell) -> tuple[str, dict[str, str]]:
 
     user = get_user_model().objects.get(pk=USER_PK)
     if cell.auth in ("basic", "params"):
-        from tokenapi.tokens import token_generator
+        if cell.sessions:  # a session per process, as a login opens
+            from tokenapi.views import issue_token
 
-        token = token_generator.make_token(user)
+            token = issue_token(user)["token"]
+        else:
+            from tokenapi.tokens import token_generator
+
+            token = token_generator.make_token(user)
         if cell.auth == "params":
             return f"{cell.path}?user={user.pk}&token={token}", {}
         pair = base64.b64encode(f"{user.pk}:{token}".encode()).decode()
@@ -60,6 +74,19 @@ def request_spec(cell: Cell) -> tuple[str, dict[str, str]]:
         from rest_framework.authtoken.models import Token
 
         return cell.path, {"Authorization": f"Token {Token.objects.get_or_create(user=user)[0]}"}
+    if cell.auth == "knox":
+        from django.utils import timezone
+        from knox.crypto import hash_token
+        from knox.models import AuthToken
+        from knox.settings import CONSTANTS, knox_settings
+
+        # What AuthToken.objects.create(user) stores, for a token known in advance.
+        AuthToken.objects.get_or_create(
+            digest=hash_token(KNOX_TOKEN),
+            defaults={"token_key": KNOX_TOKEN[: CONSTANTS.TOKEN_KEY_LENGTH], "user": user,
+                      "expiry": timezone.now() + knox_settings.TOKEN_TTL},
+        )  # fmt: skip
+        return cell.path, {"Authorization": f"Token {KNOX_TOKEN}"}
     if cell.auth == "jwt":
         from rest_framework_simplejwt.tokens import AccessToken
 

@@ -47,6 +47,11 @@ def row(results: dict[str, Any], cell: Cell, keys: list[str]) -> str:
             met = ratio >= target if higher else ratio <= target
             sign = "≥" if higher else "≤"
             verdicts.append(f"{key} {sign} {target:.2f}: {'met' if met else '**missed**'}")
+        rival = value(results, key, cell.faster_than) if cell.faster_than else None
+        if rival:
+            faster = mine > rival if higher else mine < rival
+            verdict = "met" if faster else "**missed**"
+            verdicts.append(f"{key} {mine / rival:.2f} × {cell.faster_than}, faster: {verdict}")
     if cell.path:
         columns.append(str(results["queries"].get(cell.name, "")))
     return "| " + " | ".join([*columns, "; ".join(verdicts)]) + " |"
@@ -64,8 +69,23 @@ def table(results: dict[str, Any], cells: list[Cell]) -> list[str]:
     ]
 
 
+def hmac_costs(results: dict[str, Any]) -> list[str]:
+    """What each authentication adds to its baseline's instructions, in HMAC-SHA256s."""
+    counts, lines = results.get("callgrind", {}), []
+    for cell in REQUEST_CELLS if counts.get("hmac") else []:
+        if not (cell.auth and counts.get(cell.name) and counts.get(cell.baseline)):
+            continue
+        added = (counts[cell.name] - counts[cell.baseline]) / counts["hmac"]
+        verdict = ""
+        if cell.hmac_target:
+            met = "met" if added <= cell.hmac_target else "**missed**"
+            verdict = f" (≤ {cell.hmac_target:.2f}: {met})"
+        lines.append(f"- {cell.label}: {added:.2f} × hmac over {cell.baseline}{verdict}")
+    return ["", "## What authentication adds, in HMACs (instructions)", "", *lines] if lines else []
+
+
 def write_markdown(results: dict[str, Any], out: Path) -> None:
-    versions = results["versions"][CURRENT] | results["versions"][LEGACY]
+    versions = results["versions"].get(CURRENT, {}) | results["versions"].get(LEGACY, {})
     settings = results["settings"]
     lines = [
         "# Benchmark results",
@@ -94,6 +114,7 @@ def write_markdown(results: dict[str, Any], out: Path) -> None:
         "## Verifying a token alone",
         "",
         *table(results, VERIFY_CELLS),
+        *hmac_costs(results),
     ]
     (out / "RESULTS.md").write_text("\n".join(lines) + "\n")
 

@@ -1,7 +1,8 @@
 """Run the benchmarks, then write RESULTS.md and results.png (``make bench``, ``make bench-quick``).
 
-Runs in ``.venv-current`` (this app, DRF, simplejwt), beside ``.venv-legacy``
+Runs in ``.venv-current`` (this app, DRF, simplejwt, knox), beside ``.venv-legacy``
 (django-tokenapi 2.1.1, which also imports as ``tokenapi``): make creates both.
+The cells of ``tokenapi.sessions`` have a database of their own, the app installed.
 Each round runs every cell once, in an order rotated from round to round, so
 that the noise of a shared machine falls on all alike. Servers: tests/server.py's.
 """
@@ -29,11 +30,10 @@ sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 import load  # noqa: E402
 import report  # noqa: E402
-from cells import CELLS, CURRENT, LEGACY, Cell  # noqa: E402
+from cells import CELLS, Cell  # noqa: E402
 
 from tests.server import ASGI_WORKER, running_server  # noqa: E402
 
-ENVS = (CURRENT, LEGACY)
 # Rounds, pyperf values per round, seconds of load per server, calls under callgrind.
 FULL = {"rounds": 5, "values": 6, "seconds": 6, "calls": 200}
 QUICK = {"rounds": 2, "values": 3, "seconds": 2, "calls": 20}
@@ -50,7 +50,8 @@ def python_of(env: str) -> str:
 
 def clean_environ(**extra: str) -> dict[str, str]:
     # No PYTHONPATH: in the 2.1.1 environment, ``tokenapi`` must be 2.1.1's.
-    environ = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "BENCH_DB")}
+    dropped = ("PYTHONPATH", "BENCH_DB", "BENCH_SESSIONS")
+    environ = {k: v for k, v in os.environ.items() if k not in dropped}
     return environ | extra
 
 
@@ -77,12 +78,12 @@ def in_rounds(
 
 
 def pyperf_median(cell: Cell, dbs: dict[str, Path], values: int, loops: dict[str, int]) -> float:
-    out = dbs[cell.env].parent / f"{cell.name}-{time.monotonic_ns()}.json"
+    out = dbs[cell.group].parent / f"{cell.name}-{time.monotonic_ns()}.json"
     options = ["--processes", "1", "--values", str(values), "--warmups", "1"]
     options += ["--quiet", "-o", str(out)]
     if cell.name in loops:  # calibrated in the first round, then fixed
         options += ["--loops", str(loops[cell.name])]
-    run_in(cell.env, dbs[cell.env], cell.name, *options)
+    run_in(cell.env, dbs[cell.group], cell.name, *options)
     data = json.loads(out.read_text())
     bench = data["benchmarks"][0]
     loops.setdefault(cell.name, (bench.get("metadata") or data["metadata"])["loops"])
@@ -93,8 +94,8 @@ def server_rps(cell: Cell, dbs: dict[str, Path], specs: dict[str, Any], seconds:
     request = load.Request(specs[cell.name]["path"], specs[cell.name]["headers"])
     app, worker = ("asgi", ASGI_WORKER) if cell.asgi else ("wsgi", "sync")
     with running_server(
-        clean_environ(BENCH_DB=str(dbs[cell.env])),
-        dbs[cell.env].parent,
+        clean_environ(BENCH_DB=str(dbs[cell.group]), BENCH_SESSIONS="1" if cell.sessions else ""),
+        dbs[cell.group].parent,
         app=f"project.{app}:application",
         chdir=HERE,
         python=python_of(cell.env),
@@ -109,16 +110,17 @@ def server_rps(cell: Cell, dbs: dict[str, Path], specs: dict[str, Any], seconds:
 
 
 def run_callgrind(cells: list[Cell], dbs: dict[str, Path], calls: int) -> dict[str, float]:
-    """Instructions per call of each cell, one valgrind process per environment."""
+    """Instructions per call of each cell, one valgrind process per database."""
     counts: dict[str, float] = {}
-    for env in ENVS:
-        names = [c.name for c in cells if c.env == env]
-        log(f"callgrind: {len(names)} cells of the {env} environment")
-        out = dbs[env].parent / f"callgrind-{env}.out"
+    for group in dbs:
+        names = [c.name for c in cells if c.group == group]
+        env = next(c.env for c in cells if c.group == group)
+        log(f"callgrind: {len(names)} cells of {group}")
+        out = dbs[group].parent / f"callgrind-{group}.out"
         valgrind = ("valgrind", "--tool=callgrind", f"--callgrind-out-file={out}")
         valgrind += ("--collect-atstart=no", "--toggle-collect=consume_iterator")
         valgrind += ("--dump-after=consume_iterator",)
-        output = run_in(env, dbs[env], "callgrind", "--calls", str(calls), *names,
+        output = run_in(env, dbs[group], "callgrind", "--calls", str(calls), *names,
                         prefix=valgrind, PYTHONMALLOC="malloc")  # fmt: skip
         done = json.loads(output.strip().splitlines()[-1])
         totals = []
@@ -148,10 +150,12 @@ def main() -> None:
         "versions": {},
     }
     with tempfile.TemporaryDirectory(prefix="tokenapi-bench-") as tmp:
-        dbs = {env: Path(tmp) / f"{env}.sqlite3" for env in ENVS}
+        groups = {cell.group: cell.env for cell in cells}
+        dbs = {group: Path(tmp) / f"{group}.sqlite3" for group in groups}
         specs: dict[str, Any] = {}
-        for env, db in dbs.items():
-            setup = json.loads(run_in(env, db, "setup", *(c.name for c in cells if c.env == env)))
+        for group, env in groups.items():
+            names = (c.name for c in cells if c.group == group)
+            setup = json.loads(run_in(env, dbs[group], "setup", *names))
             results["versions"][env] = setup["versions"]
             specs |= setup["cells"]
         results["queries"] = {name: spec["queries"] for name, spec in specs.items()}

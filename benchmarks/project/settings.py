@@ -7,8 +7,11 @@ import os
 
 import tokenapi
 
-# 2.1.1 has no version attribute; this app has one. DRF and simplejwt come with it.
+# 2.1.1 has no version attribute; this app has one. DRF, simplejwt and knox come with it.
 CURRENT = getattr(tokenapi, "__version__", "2").startswith("3")
+# tokenapi.sessions, only for the cells that measure its tokens (run.py and inprocess.py
+# set BENCH_SESSIONS for them): installed, it changes the stateless tokens' query too.
+SESSIONS = CURRENT and os.environ.get("BENCH_SESSIONS") == "1"
 
 SECRET_KEY = "benchmark-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105
 DEBUG = False
@@ -25,8 +28,8 @@ DATABASES = {
     }
 }
 INSTALLED_APPS = ["django.contrib.auth", "django.contrib.contenttypes", "django.contrib.sessions"]
-INSTALLED_APPS += ["tokenapi"]
-INSTALLED_APPS += ["rest_framework", "rest_framework.authtoken"] if CURRENT else []
+INSTALLED_APPS += ["tokenapi"] + (["tokenapi.sessions"] if SESSIONS else [])
+INSTALLED_APPS += ["rest_framework", "rest_framework.authtoken", "knox"] if CURRENT else []
 # startproject's middleware, less messages and clickjacking (no HTML here).
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

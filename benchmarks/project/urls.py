@@ -35,7 +35,8 @@ urlpatterns: list[URLPattern] = [
     # This app's decorator in its environment, 2.1.1's in the other.
     path("token-required/", token_required(whoami)),
 ]
-if settings.CURRENT:  # DRF, simplejwt and django-ninja live beside this app only
+if settings.CURRENT:  # DRF, simplejwt, knox and django-ninja live beside this app only
+    from knox.auth import TokenAuthentication as KnoxAuthentication
     from ninja import NinjaAPI
     from rest_framework.authentication import TokenAuthentication
     from rest_framework.permissions import IsAuthenticated
@@ -63,6 +64,7 @@ if settings.CURRENT:  # DRF, simplejwt and django-ninja live beside this app onl
     for route, authentication in (
         ("drf-token/", TokenAuthentication),
         ("drf-jwt/", JWTAuthentication),
+        ("drf-knox/", KnoxAuthentication),
         ("drf-tokenapi/", TokenapiAuthentication),
     ):
         view = DrfWhoami.as_view(authentication_classes=(authentication,))
