@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import json
 from typing import Any
+from urllib.parse import quote
 
 import jsonschema
 from django.conf import settings
@@ -78,7 +79,7 @@ def send_pair(client: Client, how: str, path: str, user_id: object, token: str) 
     if how == "json":
         return client.post(path, json.dumps(pair), content_type="application/json")
     assert how == "url"
-    return client.get(f"/token/{token}/{user_id}.json")
+    return client.get(f"/token/{token}/{quote(str(user_id))}.json")
 
 
 def json_body(response: HttpResponse) -> Any:

@@ -10,7 +10,6 @@ characters), and are never more lenient than it.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -19,22 +18,23 @@ from django.contrib.auth.backends import ModelBackend
 from django.db import connection, models
 from django.test import AsyncClient, Client
 
-from tests.helpers import PASSWORD, basic_auth, login_of, make_user
+from tests.helpers import PASSWORD, login_of, make_user, send_pair
 
 pytestmark = pytest.mark.django_db
 
 INT64 = (-(2**63), 2**63 - 1)
 LOGIN_FAILED = {"success": False, "errors": "Unable to log you in, please try again."}
 
-# What each way of sending a user id + token answers when the pair is refused.
-REFUSED = {
-    "query string, sync view": 403,
-    "query string, async view": 403,
-    "basic header": 403,
-    "json body, verify.json": 401,
-    "token url": 401,
+# Each way of sending a user id + token, and what it answers when the pair is refused.
+WAYS = {
+    "query string, sync view": ("query", "/api/sync/", 403),
+    "query string, async view": ("query", "/api/async/", 403),
+    "basic header": ("basic", "/api/sync/", 403),
+    "json body, verify.json": ("json", "/token/verify.json", 401),
+    "token url": ("url", None, 401),
 }
-ACCEPTED = dict.fromkeys(REFUSED, 200)
+REFUSED = {name: status for name, (_, _, status) in WAYS.items()}
+ACCEPTED = dict.fromkeys(WAYS, 200)
 
 # Ids no user has that reach each database, or would: keys queried for nobody, a NUL
 # (PostgreSQL refuses it in text), digits beyond Python's int() limit, a 4-byte character.
@@ -61,18 +61,9 @@ def pk_range() -> tuple[int, int]:
 
 def answers(user_id: str, token: str) -> dict[str, int]:
     """The status of every way to present ``user_id`` + ``token``."""
-    client = Client()
-    params = {"user": user_id, "token": token}
     return {
-        "query string, sync view": client.get("/api/sync/", params).status_code,
-        "query string, async view": client.get("/api/async/", params).status_code,
-        "basic header": client.get(
-            "/api/sync/", HTTP_AUTHORIZATION=basic_auth(user_id, token)
-        ).status_code,
-        "json body, verify.json": client.post(
-            "/token/verify.json", params, content_type="application/json"
-        ).status_code,
-        "token url": client.get(f"/token/{token}/{quote(user_id)}.json").status_code,
+        name: send_pair(Client(), how, path, user_id, token).status_code
+        for name, (how, path, _) in WAYS.items()
     }
 
 
