@@ -64,13 +64,6 @@ def test_an_operation_without_auth_varies_too_and_keeps_the_session_user(
     assert response["Vary"] == "Authorization, Cookie"
 
 
-def test_a_password_change_ends_the_pair(client: Client, user: Any, token: str) -> None:
-    user.set_password("another one")
-    user.save()
-    response = send_pair(client, "basic", "/ninja/async/", user.pk, token)
-    assert_json_error(response, 403)
-
-
 def test_the_openapi_description_shows_the_security_scheme() -> None:
     schema = api.get_openapi_schema()
     scheme = schema["components"]["securitySchemes"]["TokenAuth"]
