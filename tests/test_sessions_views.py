@@ -166,13 +166,6 @@ def test_a_session_ends_at_its_max_age_whatever_its_refreshes(
 # new.json and refresh.json -----------------------------------------------------------
 
 
-def test_a_login_opens_a_session_named_for_its_device(client: Client, user: Any) -> None:
-    pair = login(client, device="Pixel 9")
-    session = Session.objects.get(pk=pair["session"])
-    assert (session.user, session.device, session.ended) == (user, "Pixel 9", None)
-    assert login(client)["session"] != pair["session"]  # two logins, two sessions
-
-
 @pytest.mark.parametrize(
     "device",
     [pytest.param("x" * 129, id="too-long"), pytest.param(["a"], id="list"), "\x00"],
