@@ -14,7 +14,6 @@ from channels.routing import URLRouter
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import path
 
@@ -145,11 +144,6 @@ def test_a_socket_without_a_valid_pair_is_closed_with_a_clear_code(user: Any, ca
     # Offered credentials: the answer must name another subprotocol, even to close.
     accepted = "tokenapi" if scope["subprotocols"] else None
     assert converse(scope, {"hello": 1}, {"again": 2}) == close(error, accepted)
-
-
-@override_settings(TOKENAPI_QUERY_STRING_CREDENTIALS=False)
-def test_the_query_string_can_be_turned_off(user: Any, token: str) -> None:
-    assert converse(sources(user, token)["query"], {}) == close(errors.MISSING_CREDENTIALS)
 
 
 def test_a_password_change_closes_the_socket_at_its_next_message(user: Any, token: str) -> None:
