@@ -20,7 +20,6 @@ from tests.helpers import (
     basic_auth,
     json_body,
     login_of,
-    make_legacy_token,
     make_user,
 )
 from tokenapi import views
@@ -243,12 +242,7 @@ def test_new_passes_the_request_to_authenticate_and_hides_the_password(
 
 
 @pytest.mark.parametrize("method", ["get", "post", "head"])
-@pytest.mark.parametrize("kind", ["current", "legacy"])
-def test_token_url(
-    client: Client, user: Any, token: str, method: str, kind: str, failed_logins: Any
-) -> None:
-    if kind == "legacy":
-        token = make_legacy_token(user)
+def test_token_url(client: Client, user: Any, token: str, method: str, failed_logins: Any) -> None:
     response = getattr(client, method)(token_url(token, user.pk))
     wrong = getattr(client, method)(token_url(token + "x", user.pk))
     assert (response.status_code, wrong.status_code) == (200, 401)
@@ -273,12 +267,11 @@ def test_token_url_answers_an_unreadable_body_itself(
 
 
 @pytest.mark.stateless  # a login's token is a session's with the app
-@pytest.mark.parametrize("kind", ["current", "legacy"])
 def test_verify_and_refresh_accept_a_valid_pair_and_refresh_gives_a_fresh_token(
-    client: Client, user: Any, kind: str, time_machine: Any
+    client: Client, user: Any, time_machine: Any
 ) -> None:
     time_machine.move_to(NOW - datetime.timedelta(hours=1), tick=False)
-    token = token_generator.make_token(user) if kind == "current" else make_legacy_token(user)
+    token = token_generator.make_token(user)
     time_machine.move_to(NOW, tick=False)  # a new token, a new lifetime: not the old one
     response = client.post(VERIFY, {"user": user.pk, "token": token})
     assert response.status_code == 200
