@@ -65,18 +65,12 @@ def test_missing_or_malformed_credentials(
 
 
 @ALL_VIEWS
-@pytest.mark.parametrize("case", ["other-users-token", "tampered", "id-of-nobody"])
 def test_refused_pair_is_403_and_signalled_with_the_token_masked(
-    client: Client, user: Any, token: str, url: str, case: str, failed_logins: Any
+    client: Client, user: Any, url: str, failed_logins: Any
 ) -> None:
+    # Why a pair is refused is the backend's and the token's business, tested there.
     user_id = str(user.pk)
-    if case == "other-users-token":
-        token = token_generator.make_token(make_user("bob"))
-    elif case == "tampered":
-        token = token[:-1] + ("A" if token[-1] != "A" else "B")
-    else:
-        user_id = "abc"
-    response = client.get(url, {"user": user_id, "token": token})
+    response = client.get(url, {"user": user_id, "token": "1-x"})
     assert assert_json_error(response, 403)["errors"] == "Incorrect user and token pair."
     assert not response.has_header("WWW-Authenticate")
     assert response["Vary"] == "Authorization"
