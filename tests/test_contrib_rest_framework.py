@@ -86,20 +86,10 @@ def test_every_answer_varies_on_authorization(
         assert "Accept" in vary  # DRF's own, kept
 
 
-WRONG_PAIRS = {
-    "wrong-token": lambda user, token: (user.pk, token[:-1] + ("B" if token[-1] == "A" else "A")),
-    "garbage-token": lambda user, token: (user.pk, "not-a-token"),
-    "unknown-user": lambda user, token: (999999 if isinstance(user.pk, int) else "0" * 32, token),
-    "id-not-a-number": lambda user, token: ("abc", token),
-}
-
-
-@pytest.mark.parametrize("case", WRONG_PAIRS)
 @pytest.mark.parametrize("source", SOURCES)
-def test_wrong_pair_is_a_401_challenge(
-    client: Client, user: Any, token: str, case: str, source: str
-) -> None:
-    response = send_pair(client, source, WHOAMI, *WRONG_PAIRS[case](user, token))
+def test_wrong_pair_is_a_401_challenge(client: Client, user: Any, source: str) -> None:
+    # Why a pair is refused is the backend's and the token's business, tested there.
+    response = send_pair(client, source, WHOAMI, user.pk, "1-x")
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == CHALLENGE
     assert response.json() == {"detail": "Incorrect user and token pair."}
