@@ -35,7 +35,6 @@ def test_a_valid_pair_from_every_source_sets_request_user_and_auth(
         pytest.param({"Authorization": "Basic"}, {}, errors.MALFORMED_HEADER, id="no-space"),
         pytest.param({"Authorization": "Basic %%%"}, {}, errors.MALFORMED_BASIC, id="bad-base64"),
         pytest.param({}, {"user": "1", "token": "1-x"}, errors.VIEW_PAIR_REFUSED, id="wrong-pair"),
-        pytest.param({}, {"user": "2" * 30, "token": "x"}, errors.VIEW_PAIR_REFUSED, id="huge-id"),
     ],
 )
 @pytest.mark.parametrize("path", PATHS)
