@@ -94,7 +94,6 @@ def test_an_authenticated_request_costs_one_query_and_one_hmac(
     [
         pytest.param({}, {}, 401, id="no-credentials"),
         pytest.param({}, {"Authorization": "Basic"}, 400, id="header-without-credentials"),
-        pytest.param({}, {"Authorization": "Basic %%%"}, 400, id="bad-base64"),
         pytest.param({"user": "not a key", "token": "1-x"}, {}, 403, id="id-that-cannot-be-a-key"),
         pytest.param(
             {"user": "1", "token": f"{int_to_base36(2**63)}.1-x"},
