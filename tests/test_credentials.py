@@ -50,72 +50,53 @@ def raises_error(call: Any, error: errors.ApiError) -> None:
     assert str(info.value) == error.message
 
 
-@pytest.mark.parametrize(
-    ("make_request", "expected"),
-    [
-        # Request parameters: POST, then the query string, field by field as 2.1.1 did.
-        pytest.param(lambda: rf.post("/", {"user": "1", "token": "t"}), ("1", "t"), id="form"),
-        pytest.param(lambda: rf.get("/", {"user": "1", "token": "t"}), ("1", "t"), id="query"),
-        pytest.param(lambda: rf.post("/?user=1&token=t", {}), ("1", "t"), id="query-of-a-post"),
-        pytest.param(
-            lambda: rf.post("/?user=2&token=q", {"user": "1", "token": "t"}),
-            ("1", "t"),
-            id="form-over-query",
-        ),
-        pytest.param(
-            lambda: rf.post("/?user=2&token=q", {"user": "1"}),
-            ("1", "q"),
-            id="form-user-query-token",
-        ),
-        pytest.param(
-            lambda: rf.post("/?user=2&token=q", {"token": "t"}),
-            ("2", "t"),
-            id="query-user-form-token",
-        ),
-        pytest.param(
-            lambda: rf.get("/?user=1&user=2&token=a&token=b"), ("2", "b"), id="last-repeated-wins"
-        ),
-        # A JSON object body.
-        pytest.param(lambda: json_post({"user": "1", "token": "t"}), ("1", "t"), id="json"),
-        pytest.param(lambda: json_post({"user": 7, "token": "t"}), ("7", "t"), id="json-int-user"),
-        pytest.param(
-            lambda: rf.post("/?user=1&token=q", '{"user": "2", "token": "j"}', "application/json"),
-            ("1", "q"),
-            id="query-over-json",
-        ),
-        # Authorization: Basic, last.
-        pytest.param(lambda: with_header(basic_auth(1, "t")), ("1", "t"), id="basic"),
-        pytest.param(lambda: with_header(basic_auth(1, "a:b")), ("1", "a:b"), id="colons-in-token"),
-        pytest.param(
-            lambda: with_header(f"bAsIc   {b64(b'1:t')}  "), ("1", "t"), id="scheme-case-and-spaces"
-        ),
-        pytest.param(
-            lambda: rf.get("/?user=1&token=p", HTTP_AUTHORIZATION=basic_auth(2, "h")),
-            ("1", "p"),
-            id="query-over-header",
-        ),
-        pytest.param(
-            lambda: rf.get("/?user=1&token=p", HTTP_AUTHORIZATION="garbage"),
-            ("1", "p"),
-            id="query-over-malformed-header",
-        ),
-        pytest.param(
-            lambda: json_post({"user": "1", "token": "j"}, HTTP_AUTHORIZATION=basic_auth(2, "h")),
-            ("1", "j"),
-            id="json-over-header",
-        ),
-        pytest.param(
-            lambda: rf.get("/?user=1", HTTP_AUTHORIZATION=basic_auth(2, "h")),
-            ("2", "h"),
-            id="half-query-then-header",
-        ),
-        pytest.param(
-            lambda: json_post({"user": "1", "token": ""}, HTTP_AUTHORIZATION=basic_auth(2, "h")),
-            ("2", "h"),
-            id="empty-json-token-then-header",
-        ),
-    ],
-)
+FOUND = {
+    # Request parameters: POST, then the query string, field by field as 2.1.1 did.
+    "form": (lambda: rf.post("/", {"user": "1", "token": "t"}), ("1", "t")),
+    "query": (lambda: rf.get("/", {"user": "1", "token": "t"}), ("1", "t")),
+    "query-of-a-post": (lambda: rf.post("/?user=1&token=t", {}), ("1", "t")),
+    "form-over-query": (
+        lambda: rf.post("/?user=2&token=q", {"user": "1", "token": "t"}),
+        ("1", "t"),
+    ),
+    "form-user-query-token": (lambda: rf.post("/?user=2&token=q", {"user": "1"}), ("1", "q")),
+    "query-user-form-token": (lambda: rf.post("/?user=2&token=q", {"token": "t"}), ("2", "t")),
+    "last-repeated-wins": (lambda: rf.get("/?user=1&user=2&token=a&token=b"), ("2", "b")),
+    # A JSON object body.
+    "json": (lambda: json_post({"user": "1", "token": "t"}), ("1", "t")),
+    "json-int-user": (lambda: json_post({"user": 7, "token": "t"}), ("7", "t")),
+    "query-over-json": (
+        lambda: rf.post("/?user=1&token=q", '{"user": "2", "token": "j"}', "application/json"),
+        ("1", "q"),
+    ),
+    # Authorization: Basic, last.
+    "basic": (lambda: with_header(basic_auth(1, "t")), ("1", "t")),
+    "colons-in-token": (lambda: with_header(basic_auth(1, "a:b")), ("1", "a:b")),
+    "scheme-case-and-spaces": (lambda: with_header(f"bAsIc   {b64(b'1:t')}  "), ("1", "t")),
+    "query-over-header": (
+        lambda: rf.get("/?user=1&token=p", HTTP_AUTHORIZATION=basic_auth(2, "h")),
+        ("1", "p"),
+    ),
+    "query-over-malformed-header": (
+        lambda: rf.get("/?user=1&token=p", HTTP_AUTHORIZATION="garbage"),
+        ("1", "p"),
+    ),
+    "json-over-header": (
+        lambda: json_post({"user": "1", "token": "j"}, HTTP_AUTHORIZATION=basic_auth(2, "h")),
+        ("1", "j"),
+    ),
+    "half-query-then-header": (
+        lambda: rf.get("/?user=1", HTTP_AUTHORIZATION=basic_auth(2, "h")),
+        ("2", "h"),
+    ),
+    "empty-json-token-then-header": (
+        lambda: json_post({"user": "1", "token": ""}, HTTP_AUTHORIZATION=basic_auth(2, "h")),
+        ("2", "h"),
+    ),
+}
+
+
+@pytest.mark.parametrize(("make_request", "expected"), FOUND.values(), ids=FOUND)
 def test_credentials_found(make_request: Any, expected: tuple[str, str]) -> None:
     assert parse_credentials(make_request()) == expected
     assert require_credentials(make_request()) == expected
