@@ -140,28 +140,21 @@ LOGIN_FAILED = "Unable to log you in, please try again."
 MISSING_LOGIN = "Must include 'username' and 'password' as POST parameters."
 
 
-@pytest.mark.parametrize(
-    ("row", "error"),
-    [
-        pytest.param(lambda: form([("username", "x"), *login()]), None, id="repeated-last-ok"),
-        pytest.param(
-            lambda: form([*login(), ("password", "x")]), LOGIN_FAILED, id="repeated-last-wrong"
-        ),
-        pytest.param(
-            lambda: form([*login()[:1], ("password", "p" * 100_000)]),
-            LOGIN_FAILED,
-            id="password-huge",
-        ),
-        pytest.param(
-            lambda: Sent(body=b"username=\xff&password=\xfe", content_type=FORM),
-            LOGIN_FAILED,
-            id="form-not-utf8",
-        ),
-        # A login is read from the body only: not the query string, not the header.
-        pytest.param(lambda: Sent(query=urlencode(login())), MISSING_LOGIN, id="query-string"),
-        pytest.param(lambda: header("Basic"), MISSING_LOGIN, id="header-ignored"),
-    ],
-)
+LOGINS = {
+    "repeated-last-ok": (lambda: form([("username", "x"), *login()]), None),
+    "repeated-last-wrong": (lambda: form([*login(), ("password", "x")]), LOGIN_FAILED),
+    "password-huge": (lambda: form([*login()[:1], ("password", "p" * 100_000)]), LOGIN_FAILED),
+    "form-not-utf8": (
+        lambda: Sent(body=b"username=\xff&password=\xfe", content_type=FORM),
+        LOGIN_FAILED,
+    ),
+    # A login is read from the body only: not the query string, not the header.
+    "query-string": (lambda: Sent(query=urlencode(login())), MISSING_LOGIN),
+    "header-ignored": (lambda: header("Basic"), MISSING_LOGIN),
+}
+
+
+@pytest.mark.parametrize(("row", "error"), LOGINS.values(), ids=LOGINS)
 def test_new_reads_the_login_from_the_body_alone(
     client: Client, user: Any, row: Callable[[], Sent], error: str | None
 ) -> None:

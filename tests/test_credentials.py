@@ -102,29 +102,26 @@ def test_credentials_found(make_request: Any, expected: tuple[str, str]) -> None
     assert require_credentials(make_request()) == expected
 
 
-@pytest.mark.parametrize(
-    "make_request",
-    [
-        pytest.param(lambda: rf.get("/"), id="nothing"),
-        pytest.param(lambda: rf.post("/", {"user": "1"}), id="user-only"),
-        pytest.param(lambda: rf.post("/", {"user": "", "token": ""}), id="empty-values"),
-        pytest.param(lambda: rf.generic("GET", "/", "user=1&token=t", FORM), id="get-form-body"),
-        pytest.param(lambda: rf.generic("HEAD", "/", "user=1&token=t", FORM), id="head-form-body"),
-        pytest.param(
-            lambda: json_post({"user": "1", "token": "t"}, "text/plain"), id="json-as-text"
-        ),
-        pytest.param(
-            lambda: json_post({"user": "1", "token": "t"}, "application/x-json-stream"),
-            id="json-as-json-stream",
-        ),
-        pytest.param(lambda: json_post({"user": "1"}), id="json-user-only"),
-        pytest.param(lambda: json_post({"user": None, "token": None}), id="json-nulls"),
-        pytest.param(lambda: with_header(""), id="empty-header"),
-        pytest.param(lambda: with_header("Token abc"), id="other-scheme"),
-        pytest.param(lambda: with_header(basic_auth("", "t")), id="basic-no-user"),
-        pytest.param(lambda: with_header(basic_auth(1, "")), id="basic-no-token"),
-    ],
-)
+NO_CREDENTIALS = {
+    "nothing": lambda: rf.get("/"),
+    "user-only": lambda: rf.post("/", {"user": "1"}),
+    "empty-values": lambda: rf.post("/", {"user": "", "token": ""}),
+    "get-form-body": lambda: rf.generic("GET", "/", "user=1&token=t", FORM),
+    "head-form-body": lambda: rf.generic("HEAD", "/", "user=1&token=t", FORM),
+    "json-as-text": lambda: json_post({"user": "1", "token": "t"}, "text/plain"),
+    "json-as-json-stream": lambda: json_post(
+        {"user": "1", "token": "t"}, "application/x-json-stream"
+    ),
+    "json-user-only": lambda: json_post({"user": "1"}),
+    "json-nulls": lambda: json_post({"user": None, "token": None}),
+    "empty-header": lambda: with_header(""),
+    "other-scheme": lambda: with_header("Token abc"),
+    "basic-no-user": lambda: with_header(basic_auth("", "t")),
+    "basic-no-token": lambda: with_header(basic_auth(1, "")),
+}
+
+
+@pytest.mark.parametrize("make_request", NO_CREDENTIALS.values(), ids=NO_CREDENTIALS)
 def test_no_credentials(make_request: Any) -> None:
     assert parse_credentials(make_request()) is None
     raises_error(lambda: require_credentials(make_request()), errors.MISSING_CREDENTIALS)
@@ -197,33 +194,29 @@ def test_json_credentials_of_wrong_type_are_malformed(fields: dict[str, Any]) ->
     raises_error(lambda: parse_credentials(json_post(fields)), errors.MALFORMED_CREDENTIALS)
 
 
-@pytest.mark.parametrize(
-    ("content_type", "body", "expected"),
-    [
-        pytest.param(f"{FORM}; charset=ISO-8859-1", b"user=al\xe9&token=t", "al\xe9", id="latin-1"),
-        pytest.param(f"{FORM}; charset=latin-1", b"user=al%E9&token=t", "al\xe9", id="latin-1-q"),
-        pytest.param(f"{FORM}; charset=cp1252", b"user=%80&token=t", "\u20ac", id="cp1252"),
-        pytest.param(
-            f"{FORM}; charset=utf-16", "user=al\xe9&token=t".encode("utf-16"), "al\xe9", id="utf-16"
-        ),
-        pytest.param(f"{FORM}; charset=UTF8", "user=al\xe9&token=t".encode(), "al\xe9", id="utf-8"),
-        pytest.param(FORM, "user=al\xe9&token=t".encode(), "al\xe9", id="no-charset"),
-        pytest.param(
-            f"{FORM}; charset=utf-8",
-            "user=al\xe9&token=t".encode(),
-            "al\xe9",
-            id="utf-8-as-django-spells-it",
-        ),
-        # Not a URL-encoded form: Django's multipart parser reads it, in its charset.
-        pytest.param(
-            "multipart/form-data; boundary=B; charset=latin-1",
-            b'--B\r\nContent-Disposition: form-data; name="user"\r\n\r\nal\xe9\r\n'
-            b'--B\r\nContent-Disposition: form-data; name="token"\r\n\r\nt\r\n--B--\r\n',
-            "al\xe9",
-            id="multipart-latin-1",
-        ),
-    ],
-)
+CHARSETS = {
+    "latin-1": (f"{FORM}; charset=ISO-8859-1", b"user=al\xe9&token=t", "al\xe9"),
+    "latin-1-q": (f"{FORM}; charset=latin-1", b"user=al%E9&token=t", "al\xe9"),
+    "cp1252": (f"{FORM}; charset=cp1252", b"user=%80&token=t", "\u20ac"),
+    "utf-16": (f"{FORM}; charset=utf-16", "user=al\xe9&token=t".encode("utf-16"), "al\xe9"),
+    "utf-8": (f"{FORM}; charset=UTF8", "user=al\xe9&token=t".encode(), "al\xe9"),
+    "no-charset": (FORM, "user=al\xe9&token=t".encode(), "al\xe9"),
+    "utf-8-as-django-spells-it": (
+        f"{FORM}; charset=utf-8",
+        "user=al\xe9&token=t".encode(),
+        "al\xe9",
+    ),
+    # Not a URL-encoded form: Django's multipart parser reads it, in its charset.
+    "multipart-latin-1": (
+        "multipart/form-data; boundary=B; charset=latin-1",
+        b'--B\r\nContent-Disposition: form-data; name="user"\r\n\r\nal\xe9\r\n'
+        b'--B\r\nContent-Disposition: form-data; name="token"\r\n\r\nt\r\n--B--\r\n',
+        "al\xe9",
+    ),
+}
+
+
+@pytest.mark.parametrize(("content_type", "body", "expected"), CHARSETS.values(), ids=CHARSETS)
 def test_forms_are_read_in_their_charset(content_type: str, body: bytes, expected: str) -> None:
     # Old Android and Java clients send ISO-8859-1; Django 5 refuses such forms.
     request = rf.generic("POST", "/", body, content_type)
