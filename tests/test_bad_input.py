@@ -68,20 +68,16 @@ Row = Callable[[Any, str], Sent]
 
 # Text no module test sends: bytes that are not UTF-8, which Django decodes with
 # replacement characters, and lone surrogates, which only JSON can spell.
+NOT_UTF8 = {
+    "query-not-utf8-escaped": lambda u, t: Sent(query="user=%ff&token=%fe"),
+    "query-not-utf8-raw": lambda u, t: Sent(query="user=\xff&token=\xfe"),
+    "form-not-utf8": lambda u, t: Sent(body=b"user=\xff&token=\xfe", content_type=FORM),
+    "json-user-surrogate": lambda u, t: as_json({"user": "\ud800", "token": t}),
+}
+
+
 @pytest.mark.parametrize(("url", "status", "message"), URLS)
-@pytest.mark.parametrize(
-    "row",
-    [
-        pytest.param(lambda u, t: Sent(query="user=%ff&token=%fe"), id="query-not-utf8-escaped"),
-        pytest.param(lambda u, t: Sent(query="user=\xff&token=\xfe"), id="query-not-utf8-raw"),
-        pytest.param(
-            lambda u, t: Sent(body=b"user=\xff&token=\xfe", content_type=FORM), id="form-not-utf8"
-        ),
-        pytest.param(
-            lambda u, t: as_json({"user": "\ud800", "token": t}), id="json-user-surrogate"
-        ),
-    ],
-)
+@pytest.mark.parametrize("row", NOT_UTF8.values(), ids=NOT_UTF8)
 def test_text_that_is_not_utf8_is_refused_as_a_pair(
     client: Client, user: Any, token: str, url: str, status: int, message: str, row: Row
 ) -> None:

@@ -28,31 +28,25 @@ def test_defaults(settings: Any) -> None:
 
 
 # timeout_days is None under TOKENAPI_TIMEOUT: legacy tokens then follow the seconds.
-@pytest.mark.parametrize(
-    ("overrides", "seconds", "days"),
-    [
-        pytest.param({"TOKENAPI_TIMEOUT": 60}, 60, None, id="seconds"),
-        pytest.param({"TOKENAPI_TIMEOUT": 1}, 1, None, id="one-second"),
-        pytest.param({"TOKENAPI_TIMEOUT": 1.9}, 1, None, id="fraction-rounds-down"),
-        pytest.param({"TOKENAPI_TIMEOUT": 2 * DAY - 1}, 2 * DAY - 1, None, id="under-two-days"),
-        pytest.param(
-            {"TOKENAPI_TIMEOUT": datetime.timedelta(minutes=2)}, 120, None, id="timedelta"
-        ),
-        pytest.param({"TOKENAPI_TIMEOUT": conf.MAX_TIMEOUT}, conf.MAX_TIMEOUT, None, id="century"),
-        pytest.param({"TOKEN_TIMEOUT_DAYS": 36525}, 36525 * DAY, 36525, id="century-in-days"),
-        pytest.param({"TOKEN_TIMEOUT_DAYS": 2}, 2 * DAY, 2, id="days"),
-        pytest.param({"TOKEN_TIMEOUT_DAYS": 0.5}, DAY // 2, 0, id="half-day"),
-        pytest.param(
-            {"TOKEN_TIMEOUT_DAYS": datetime.timedelta(days=3)}, 3 * DAY, 3, id="days-timedelta"
-        ),
-        # 2.x's TOKEN_TIMEOUT_DAYS = 0: until the end of the day of issue.
-        pytest.param({"TOKEN_TIMEOUT_DAYS": 0}, None, 0, id="days-zero"),
-        pytest.param({"TOKENAPI_TIMEOUT": 90, "TOKEN_TIMEOUT_DAYS": 3}, 90, None, id="seconds-win"),
-        pytest.param(
-            {"TOKENAPI_TIMEOUT": None, "TOKEN_TIMEOUT_DAYS": 3}, 3 * DAY, 3, id="seconds-none"
-        ),
-    ],
-)
+TIMEOUTS = {
+    "seconds": ({"TOKENAPI_TIMEOUT": 60}, 60, None),
+    "one-second": ({"TOKENAPI_TIMEOUT": 1}, 1, None),
+    "fraction-rounds-down": ({"TOKENAPI_TIMEOUT": 1.9}, 1, None),
+    "under-two-days": ({"TOKENAPI_TIMEOUT": 2 * DAY - 1}, 2 * DAY - 1, None),
+    "timedelta": ({"TOKENAPI_TIMEOUT": datetime.timedelta(minutes=2)}, 120, None),
+    "century": ({"TOKENAPI_TIMEOUT": conf.MAX_TIMEOUT}, conf.MAX_TIMEOUT, None),
+    "century-in-days": ({"TOKEN_TIMEOUT_DAYS": 36525}, 36525 * DAY, 36525),
+    "days": ({"TOKEN_TIMEOUT_DAYS": 2}, 2 * DAY, 2),
+    "half-day": ({"TOKEN_TIMEOUT_DAYS": 0.5}, DAY // 2, 0),
+    "days-timedelta": ({"TOKEN_TIMEOUT_DAYS": datetime.timedelta(days=3)}, 3 * DAY, 3),
+    # 2.x's TOKEN_TIMEOUT_DAYS = 0: until the end of the day of issue.
+    "days-zero": ({"TOKEN_TIMEOUT_DAYS": 0}, None, 0),
+    "seconds-win": ({"TOKENAPI_TIMEOUT": 90, "TOKEN_TIMEOUT_DAYS": 3}, 90, None),
+    "seconds-none": ({"TOKENAPI_TIMEOUT": None, "TOKEN_TIMEOUT_DAYS": 3}, 3 * DAY, 3),
+}
+
+
+@pytest.mark.parametrize(("overrides", "seconds", "days"), TIMEOUTS.values(), ids=TIMEOUTS)
 def test_timeout(
     settings: Any, overrides: dict[str, object], seconds: int | None, days: int | None
 ) -> None:
