@@ -167,15 +167,9 @@ def test_error_reports_never_show_the_token(
     def capture(sender: object, request: Any, **kwargs: Any) -> None:
         reports.append(ExceptionReporter(request, *sys.exc_info()).get_traceback_html())
 
-    pair = {"user": str(user.pk), "token": token}
-    sent = {
-        "basic": {"HTTP_AUTHORIZATION": basic_auth(user.pk, token)},
-        "form": {"data": pair},
-        "json": {"data": pair, "content_type": "application/json"},
-    }[source]
     got_request_exception.connect(capture)
     try:
-        response = client.post(url, **sent)
+        response = send_pair(client, source, url, user.pk, token, "post")
     finally:
         got_request_exception.disconnect(capture)
     assert response.status_code == 500
