@@ -334,7 +334,7 @@ def test_views_mint_with_the_configured_backends_generator(
     assert OwnGenerator().check_token(user, json_body(refreshed)["token"])
 
 
-# Caches, error reports, charsets, lockout tools ------------------------------------------
+# Caches, CSRF, error reports, lockout tools ------------------------------------------------
 
 
 def test_every_answer_of_every_endpoint_says_no_store_and_no_csrf_check_applies(
