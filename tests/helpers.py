@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import json
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import jsonschema
 from django.conf import settings
@@ -66,19 +67,23 @@ def basic_auth(user: object, token: str) -> str:
     return "Basic " + base64.b64encode(f"{user}:{token}".encode()).decode()
 
 
-def send_pair(client: Client, how: str, path: str, user_id: object, token: str) -> Any:
-    """Send ``user_id`` + ``token`` to ``path`` the way ``how`` names."""
+def send_pair(
+    client: Client, how: str, path: str, user_id: object, token: str, method: str = "get"
+) -> Any:
+    """Send ``user_id`` + ``token`` to ``path`` as ``how`` says; ``method`` for basic, query."""
     pair = {"user": str(user_id), "token": token}
     if how == "basic":
-        return client.get(path, HTTP_AUTHORIZATION=basic_auth(user_id, token))
+        return getattr(client, method)(path, HTTP_AUTHORIZATION=basic_auth(user_id, token))
     if how == "query":
-        return client.get(path, pair)
-    if how == "form":
+        return getattr(client, method)(f"{path}?{urlencode(pair)}")
+    if how == "form":  # multipart/form-data, as the test client posts a dict
         return client.post(path, pair)
+    if how == "urlencoded":
+        return client.post(path, urlencode(pair), "application/x-www-form-urlencoded")
     if how == "json":
         return client.post(path, json.dumps(pair), content_type="application/json")
     assert how == "url"
-    return client.get(f"/token/{token}/{user_id}.json")
+    return client.get(f"/token/{token}/{quote(str(user_id))}.json")
 
 
 def json_body(response: HttpResponse) -> Any:

@@ -73,39 +73,27 @@ class AxesLikeBackend(PasswordBackend):
 AxesLikeBackend.__module__ = "axes.backends"
 
 
-@pytest.mark.parametrize(
-    ("backends", "expected"),
-    [
-        pytest.param([MODEL_BACKEND, TOKEN_BACKEND], [], id="configured"),
-        pytest.param([MODEL_BACKEND, "no.such.Backend", OWN_BACKEND], [], id="subclass"),
-        pytest.param([MODEL_BACKEND, OWN_BACKEND, TOKEN_BACKEND], [], id="subclass-first"),
-        pytest.param([MODEL_BACKEND, TOKEN_BACKEND, OWN_BACKEND], [SHADOWED], id="shadowed"),
-        pytest.param(
-            [MODEL_BACKEND, TOKEN_BACKEND, TOKEN_BACKEND], [], id="the-same-backend-twice"
-        ),
-        pytest.param([MODEL_BACKEND], [MISSING_BACKEND], id="model-backend-only"),
-        pytest.param(["no.such.Backend"], [MISSING_BACKEND, NO_PASSWORDS], id="unimportable"),
-        pytest.param(
-            ["tokenapi.tokens.token_generator"], [MISSING_BACKEND, NO_PASSWORDS], id="not-a-class"
-        ),
-        pytest.param(
-            ["tokenapi.tokens.TokenGenerator"], [MISSING_BACKEND, NO_PASSWORDS], id="another-class"
-        ),
-        pytest.param([], [MISSING_BACKEND, NO_PASSWORDS], id="none"),
-        pytest.param([TOKEN_BACKEND], [NO_PASSWORDS], id="token-backend-alone"),
-        pytest.param(
-            [f"{__name__}.AxesLikeBackend", TOKEN_BACKEND], [NO_PASSWORDS], id="axes-alone"
-        ),
-        pytest.param(
-            [f"{__name__}.RemoteUserLikeBackend", TOKEN_BACKEND], [NO_PASSWORDS], id="no-password"
-        ),
-        pytest.param(
-            [f"{__name__}.NoAuthenticateBackend", TOKEN_BACKEND], [NO_PASSWORDS], id="no-method"
-        ),
-        pytest.param([f"{__name__}.PasswordBackend", TOKEN_BACKEND], [], id="takes-a-password"),
-        pytest.param([f"{__name__}.AnyCredentialsBackend", TOKEN_BACKEND], [], id="takes-any"),
-    ],
-)
+BACKENDS = {
+    "configured": ([MODEL_BACKEND, TOKEN_BACKEND], []),
+    "subclass": ([MODEL_BACKEND, "no.such.Backend", OWN_BACKEND], []),
+    "subclass-first": ([MODEL_BACKEND, OWN_BACKEND, TOKEN_BACKEND], []),
+    "shadowed": ([MODEL_BACKEND, TOKEN_BACKEND, OWN_BACKEND], [SHADOWED]),
+    "the-same-backend-twice": ([MODEL_BACKEND, TOKEN_BACKEND, TOKEN_BACKEND], []),
+    "model-backend-only": ([MODEL_BACKEND], [MISSING_BACKEND]),
+    "unimportable": (["no.such.Backend"], [MISSING_BACKEND, NO_PASSWORDS]),
+    "not-a-class": (["tokenapi.tokens.token_generator"], [MISSING_BACKEND, NO_PASSWORDS]),
+    "another-class": (["tokenapi.tokens.TokenGenerator"], [MISSING_BACKEND, NO_PASSWORDS]),
+    "none": ([], [MISSING_BACKEND, NO_PASSWORDS]),
+    "token-backend-alone": ([TOKEN_BACKEND], [NO_PASSWORDS]),
+    "axes-alone": ([f"{__name__}.AxesLikeBackend", TOKEN_BACKEND], [NO_PASSWORDS]),
+    "no-password": ([f"{__name__}.RemoteUserLikeBackend", TOKEN_BACKEND], [NO_PASSWORDS]),
+    "no-method": ([f"{__name__}.NoAuthenticateBackend", TOKEN_BACKEND], [NO_PASSWORDS]),
+    "takes-a-password": ([f"{__name__}.PasswordBackend", TOKEN_BACKEND], []),
+    "takes-any": ([f"{__name__}.AnyCredentialsBackend", TOKEN_BACKEND], []),
+}
+
+
+@pytest.mark.parametrize(("backends", "expected"), BACKENDS.values(), ids=BACKENDS)
 def test_check_backend(settings: Any, backends: list[str], expected: list[tuple[str, ...]]) -> None:
     settings.AUTHENTICATION_BACKENDS = backends
     messages = check_backend(None)
@@ -149,53 +137,41 @@ def test_check_query_string_credentials(settings: Any, value: object, expected: 
     assert all(m.msg.startswith("TOKENAPI_QUERY_STRING_CREDENTIALS is True: ") for m in messages)
 
 
-def test_the_query_string_warning_is_a_deployment_check(settings: Any) -> None:
-    call_command("check")  # not without --deploy
-    with pytest.raises(SystemCheckError) as info:
-        call_command("check", "--deploy", "--fail-level", "WARNING", "--tag", "security")
-    assert "tokenapi.W001" in str(info.value)
+SETTINGS = {
+    "configured": ({}, []),
+    "days-zero-as-in-2x": ({"TOKEN_TIMEOUT_DAYS": 0}, []),
+    "timeout": (
+        {"TOKEN_TIMEOUT_DAYS": -1},
+        [("tokenapi.E002", "TOKEN_TIMEOUT_DAYS must be at least one second, got -1.")],
+    ),
+    "accept-legacy-tokens": (
+        {"TOKENAPI_ACCEPT_LEGACY_TOKENS": "no"},
+        [("tokenapi.E003", "TOKENAPI_ACCEPT_LEGACY_TOKENS must be True or False, not 'no'.")],
+    ),
+    "query-string-credentials": (
+        {"TOKENAPI_QUERY_STRING_CREDENTIALS": 1},
+        [("tokenapi.E004", "TOKENAPI_QUERY_STRING_CREDENTIALS must be True or False, not 1.")],
+    ),
+    "session-max-age": (
+        {"TOKENAPI_SESSION_MAX_AGE": "1d"},
+        [
+            (
+                "tokenapi.E005",
+                "TOKENAPI_SESSION_MAX_AGE must be a number or a timedelta, not str.",
+            )
+        ],
+    ),
+    "both": (
+        {"TOKENAPI_TIMEOUT": True, "TOKENAPI_ACCEPT_LEGACY_TOKENS": None},
+        [
+            ("tokenapi.E002", "TOKENAPI_TIMEOUT must be a number or a timedelta, not bool."),
+            ("tokenapi.E003", "TOKENAPI_ACCEPT_LEGACY_TOKENS must be True or False, not None."),
+        ],
+    ),
+}
 
 
-@pytest.mark.parametrize(
-    ("overrides", "expected"),
-    [
-        pytest.param({}, [], id="configured"),
-        pytest.param({"TOKEN_TIMEOUT_DAYS": 0}, [], id="days-zero-as-in-2x"),
-        pytest.param(
-            {"TOKEN_TIMEOUT_DAYS": -1},
-            [("tokenapi.E002", "TOKEN_TIMEOUT_DAYS must be at least one second, got -1.")],
-            id="timeout",
-        ),
-        pytest.param(
-            {"TOKENAPI_ACCEPT_LEGACY_TOKENS": "no"},
-            [("tokenapi.E003", "TOKENAPI_ACCEPT_LEGACY_TOKENS must be True or False, not 'no'.")],
-            id="accept-legacy-tokens",
-        ),
-        pytest.param(
-            {"TOKENAPI_QUERY_STRING_CREDENTIALS": 1},
-            [("tokenapi.E004", "TOKENAPI_QUERY_STRING_CREDENTIALS must be True or False, not 1.")],
-            id="query-string-credentials",
-        ),
-        pytest.param(
-            {"TOKENAPI_SESSION_MAX_AGE": "1d"},
-            [
-                (
-                    "tokenapi.E005",
-                    "TOKENAPI_SESSION_MAX_AGE must be a number or a timedelta, not str.",
-                )
-            ],
-            id="session-max-age",
-        ),
-        pytest.param(
-            {"TOKENAPI_TIMEOUT": True, "TOKENAPI_ACCEPT_LEGACY_TOKENS": None},
-            [
-                ("tokenapi.E002", "TOKENAPI_TIMEOUT must be a number or a timedelta, not bool."),
-                ("tokenapi.E003", "TOKENAPI_ACCEPT_LEGACY_TOKENS must be True or False, not None."),
-            ],
-            id="both",
-        ),
-    ],
-)
+@pytest.mark.parametrize(("overrides", "expected"), SETTINGS.values(), ids=SETTINGS)
 def test_check_settings(
     settings: Any, overrides: dict[str, object], expected: list[tuple[str, str]]
 ) -> None:
@@ -206,8 +182,11 @@ def test_check_settings(
     assert all(message.level == checks.ERROR for message in messages)
 
 
-def test_checks_are_registered(settings: Any) -> None:
-    call_command("check")  # passes as configured
+def test_checks_are_registered_the_query_string_one_for_deployment(settings: Any) -> None:
+    call_command("check")  # passes as configured, W001 not without --deploy
+    with pytest.raises(SystemCheckError) as info:
+        call_command("check", "--deploy", "--fail-level", "WARNING", "--tag", "security")
+    assert "tokenapi.W001" in str(info.value)
     settings.AUTHENTICATION_BACKENDS = [MODEL_BACKEND]
     settings.TOKENAPI_TIMEOUT = 0
     with pytest.raises(SystemCheckError) as info:

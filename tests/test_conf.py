@@ -28,31 +28,25 @@ def test_defaults(settings: Any) -> None:
 
 
 # timeout_days is None under TOKENAPI_TIMEOUT: legacy tokens then follow the seconds.
-@pytest.mark.parametrize(
-    ("overrides", "seconds", "days"),
-    [
-        pytest.param({"TOKENAPI_TIMEOUT": 60}, 60, None, id="seconds"),
-        pytest.param({"TOKENAPI_TIMEOUT": 1}, 1, None, id="one-second"),
-        pytest.param({"TOKENAPI_TIMEOUT": 1.9}, 1, None, id="fraction-rounds-down"),
-        pytest.param({"TOKENAPI_TIMEOUT": 2 * DAY - 1}, 2 * DAY - 1, None, id="under-two-days"),
-        pytest.param(
-            {"TOKENAPI_TIMEOUT": datetime.timedelta(minutes=2)}, 120, None, id="timedelta"
-        ),
-        pytest.param({"TOKENAPI_TIMEOUT": conf.MAX_TIMEOUT}, conf.MAX_TIMEOUT, None, id="century"),
-        pytest.param({"TOKEN_TIMEOUT_DAYS": 36525}, 36525 * DAY, 36525, id="century-in-days"),
-        pytest.param({"TOKEN_TIMEOUT_DAYS": 2}, 2 * DAY, 2, id="days"),
-        pytest.param({"TOKEN_TIMEOUT_DAYS": 0.5}, DAY // 2, 0, id="half-day"),
-        pytest.param(
-            {"TOKEN_TIMEOUT_DAYS": datetime.timedelta(days=3)}, 3 * DAY, 3, id="days-timedelta"
-        ),
-        # 2.x's TOKEN_TIMEOUT_DAYS = 0: until the end of the day of issue.
-        pytest.param({"TOKEN_TIMEOUT_DAYS": 0}, None, 0, id="days-zero"),
-        pytest.param({"TOKENAPI_TIMEOUT": 90, "TOKEN_TIMEOUT_DAYS": 3}, 90, None, id="seconds-win"),
-        pytest.param(
-            {"TOKENAPI_TIMEOUT": None, "TOKEN_TIMEOUT_DAYS": 3}, 3 * DAY, 3, id="seconds-none"
-        ),
-    ],
-)
+TIMEOUTS = {
+    "seconds": ({"TOKENAPI_TIMEOUT": 60}, 60, None),
+    "one-second": ({"TOKENAPI_TIMEOUT": 1}, 1, None),
+    "fraction-rounds-down": ({"TOKENAPI_TIMEOUT": 1.9}, 1, None),
+    "under-two-days": ({"TOKENAPI_TIMEOUT": 2 * DAY - 1}, 2 * DAY - 1, None),
+    "timedelta": ({"TOKENAPI_TIMEOUT": datetime.timedelta(minutes=2)}, 120, None),
+    "century": ({"TOKENAPI_TIMEOUT": conf.MAX_TIMEOUT}, conf.MAX_TIMEOUT, None),
+    "century-in-days": ({"TOKEN_TIMEOUT_DAYS": 36525}, 36525 * DAY, 36525),
+    "days": ({"TOKEN_TIMEOUT_DAYS": 2}, 2 * DAY, 2),
+    "half-day": ({"TOKEN_TIMEOUT_DAYS": 0.5}, DAY // 2, 0),
+    "days-timedelta": ({"TOKEN_TIMEOUT_DAYS": datetime.timedelta(days=3)}, 3 * DAY, 3),
+    # 2.x's TOKEN_TIMEOUT_DAYS = 0: until the end of the day of issue.
+    "days-zero": ({"TOKEN_TIMEOUT_DAYS": 0}, None, 0),
+    "seconds-win": ({"TOKENAPI_TIMEOUT": 90, "TOKEN_TIMEOUT_DAYS": 3}, 90, None),
+    "seconds-none": ({"TOKENAPI_TIMEOUT": None, "TOKEN_TIMEOUT_DAYS": 3}, 3 * DAY, 3),
+}
+
+
+@pytest.mark.parametrize(("overrides", "seconds", "days"), TIMEOUTS.values(), ids=TIMEOUTS)
 def test_timeout(
     settings: Any, overrides: dict[str, object], seconds: int | None, days: int | None
 ) -> None:
@@ -72,57 +66,48 @@ def test_flags(settings: Any, value: bool) -> None:
 NOT_A_NUMBER = "must be a number or a timedelta, not"
 TOO_SHORT = "must be at least one second, got"
 TOO_LONG = "must be at most 100 years, got"
+NOT_A_FLAG = "must be True or False, not"
 
 
-@pytest.mark.parametrize(
-    ("name", "value", "reason"),
-    [
-        ("TOKENAPI_TIMEOUT", "60", f"{NOT_A_NUMBER} str."),
-        ("TOKENAPI_TIMEOUT", True, f"{NOT_A_NUMBER} bool."),
-        ("TOKENAPI_TIMEOUT", 0, f"{TOO_SHORT} 0."),
-        ("TOKENAPI_TIMEOUT", 0.99, f"{TOO_SHORT} 0.99."),
-        ("TOKENAPI_TIMEOUT", -5, f"{TOO_SHORT} -5."),
-        ("TOKENAPI_TIMEOUT", float("nan"), f"{TOO_SHORT} nan."),
-        ("TOKENAPI_TIMEOUT", float("inf"), f"{TOO_LONG} inf."),
-        ("TOKENAPI_TIMEOUT", conf.MAX_TIMEOUT + 1, f"{TOO_LONG} {conf.MAX_TIMEOUT + 1}."),
-        ("TOKENAPI_TIMEOUT", 10**12, f"{TOO_LONG} {10**12}."),
-        ("TOKENAPI_TIMEOUT", datetime.timedelta.max, f"{TOO_LONG} {datetime.timedelta.max!r}."),
-        ("TOKENAPI_TIMEOUT", datetime.timedelta(0), f"{TOO_SHORT} datetime.timedelta(0)."),
-        ("TOKEN_TIMEOUT_DAYS", "7", f"{NOT_A_NUMBER} str."),
-        ("TOKEN_TIMEOUT_DAYS", None, f"{NOT_A_NUMBER} NoneType."),
-        ("TOKEN_TIMEOUT_DAYS", False, f"{NOT_A_NUMBER} bool."),  # == 0, yet not "until midnight"
-        ("TOKEN_TIMEOUT_DAYS", -1, f"{TOO_SHORT} -1."),
-        ("TOKEN_TIMEOUT_DAYS", 10**9, f"{TOO_LONG} {10**9}."),
-        ("TOKENAPI_ACCEPT_LEGACY_TOKENS", 0, "must be True or False, not 0."),
-        ("TOKENAPI_ACCEPT_LEGACY_TOKENS", 1, "must be True or False, not 1."),
-        ("TOKENAPI_ACCEPT_LEGACY_TOKENS", "yes", "must be True or False, not 'yes'."),
-        ("TOKENAPI_ACCEPT_LEGACY_TOKENS", None, "must be True or False, not None."),
-        ("TOKENAPI_QUERY_STRING_CREDENTIALS", "no", "must be True or False, not 'no'."),
-    ],
-    ids=[
-        "str",
-        "bool",
-        "zero",
-        "under-a-second",
-        "negative",
-        "nan",
-        "inf",
-        "over-a-century",
-        "10**12",
-        "timedelta-max",
-        "zero-timedelta",
-        "days-str",
-        "days-none",
-        "days-false",
-        "days-negative",
-        "days-10**9",
-        "legacy-zero",
-        "legacy-one",
-        "legacy-str",
-        "legacy-none",
-        "query-string-str",
-    ],
-)
+INVALID = {
+    "str": ("TOKENAPI_TIMEOUT", "60", f"{NOT_A_NUMBER} str."),
+    "bool": ("TOKENAPI_TIMEOUT", True, f"{NOT_A_NUMBER} bool."),
+    "zero": ("TOKENAPI_TIMEOUT", 0, f"{TOO_SHORT} 0."),
+    "under-a-second": ("TOKENAPI_TIMEOUT", 0.99, f"{TOO_SHORT} 0.99."),
+    "negative": ("TOKENAPI_TIMEOUT", -5, f"{TOO_SHORT} -5."),
+    "nan": ("TOKENAPI_TIMEOUT", float("nan"), f"{TOO_SHORT} nan."),
+    "inf": ("TOKENAPI_TIMEOUT", float("inf"), f"{TOO_LONG} inf."),
+    "over-a-century": (
+        "TOKENAPI_TIMEOUT",
+        conf.MAX_TIMEOUT + 1,
+        f"{TOO_LONG} {conf.MAX_TIMEOUT + 1}.",
+    ),
+    "10**12": ("TOKENAPI_TIMEOUT", 10**12, f"{TOO_LONG} {10**12}."),
+    "timedelta-max": (
+        "TOKENAPI_TIMEOUT",
+        datetime.timedelta.max,
+        f"{TOO_LONG} {datetime.timedelta.max!r}.",
+    ),
+    "zero-timedelta": (
+        "TOKENAPI_TIMEOUT",
+        datetime.timedelta(0),
+        f"{TOO_SHORT} datetime.timedelta(0).",
+    ),
+    "days-str": ("TOKEN_TIMEOUT_DAYS", "7", f"{NOT_A_NUMBER} str."),
+    "days-none": ("TOKEN_TIMEOUT_DAYS", None, f"{NOT_A_NUMBER} NoneType."),
+    # == 0, yet not "until midnight"
+    "days-false": ("TOKEN_TIMEOUT_DAYS", False, f"{NOT_A_NUMBER} bool."),
+    "days-negative": ("TOKEN_TIMEOUT_DAYS", -1, f"{TOO_SHORT} -1."),
+    "days-10**9": ("TOKEN_TIMEOUT_DAYS", 10**9, f"{TOO_LONG} {10**9}."),
+    "legacy-zero": ("TOKENAPI_ACCEPT_LEGACY_TOKENS", 0, f"{NOT_A_FLAG} 0."),
+    "legacy-one": ("TOKENAPI_ACCEPT_LEGACY_TOKENS", 1, f"{NOT_A_FLAG} 1."),
+    "legacy-str": ("TOKENAPI_ACCEPT_LEGACY_TOKENS", "yes", f"{NOT_A_FLAG} 'yes'."),
+    "legacy-none": ("TOKENAPI_ACCEPT_LEGACY_TOKENS", None, f"{NOT_A_FLAG} None."),
+    "query-string-str": ("TOKENAPI_QUERY_STRING_CREDENTIALS", "no", f"{NOT_A_FLAG} 'no'."),
+}
+
+
+@pytest.mark.parametrize(("name", "value", "reason"), INVALID.values(), ids=INVALID)
 def test_invalid_values_are_refused_with_their_reason(
     settings: Any, name: str, value: object, reason: str
 ) -> None:

@@ -33,9 +33,7 @@ def test_a_valid_pair_from_every_source_sets_request_user_and_auth(
         pytest.param({}, {}, errors.MISSING_CREDENTIALS, id="none"),
         pytest.param({"Authorization": "Bearer abc"}, {}, errors.MISSING_CREDENTIALS, id="bearer"),
         pytest.param({"Authorization": "Basic"}, {}, errors.MALFORMED_HEADER, id="no-space"),
-        pytest.param({"Authorization": "Basic %%%"}, {}, errors.MALFORMED_BASIC, id="bad-base64"),
         pytest.param({}, {"user": "1", "token": "1-x"}, errors.VIEW_PAIR_REFUSED, id="wrong-pair"),
-        pytest.param({}, {"user": "2" * 30, "token": "x"}, errors.VIEW_PAIR_REFUSED, id="huge-id"),
     ],
 )
 @pytest.mark.parametrize("path", PATHS)
@@ -62,13 +60,6 @@ def test_an_operation_without_auth_varies_too_and_keeps_the_session_user(
     response = client.get("/ninja/public/", headers={"Authorization": basic_auth(user.pk, "x")})
     assert response.json() == {"user": str(user.pk)}
     assert response["Vary"] == "Authorization, Cookie"
-
-
-def test_a_password_change_ends_the_pair(client: Client, user: Any, token: str) -> None:
-    user.set_password("another one")
-    user.save()
-    response = send_pair(client, "basic", "/ninja/async/", user.pk, token)
-    assert_json_error(response, 403)
 
 
 def test_the_openapi_description_shows_the_security_scheme() -> None:

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from tests.examples import settings_from
-from tests.helpers import basic_auth, make_user
+from tests.helpers import basic_auth, make_user, send_pair
 from tokenapi.backends import MASKED_TOKEN
 from tokenapi.contrib.rest_framework import TokenAuthentication
 from tokenapi.tokens import token_generator
@@ -37,22 +37,11 @@ def test_tests_run_with_the_documented_configuration() -> None:
     assert APIView.authentication_classes == [TokenAuthentication, SessionAuthentication]
 
 
-def send(client: Client, source: str, user_id: object, token: str) -> Any:
-    pair = {"user": str(user_id), "token": token}
-    if source == "form":
-        return client.post(WHOAMI, pair)
-    if source == "query":
-        return client.get(WHOAMI, pair)
-    if source == "json":
-        return client.post(WHOAMI, pair, content_type="application/json")
-    return client.get(WHOAMI, HTTP_AUTHORIZATION=basic_auth(user_id, token))
-
-
 @pytest.mark.parametrize("source", SOURCES)
 def test_valid_pair_authenticates_from_every_source(
     client: Client, user: Any, token: str, source: str
 ) -> None:
-    response = send(client, source, user.pk, token)
+    response = send_pair(client, source, WHOAMI, user.pk, token)
     assert response.status_code == 200, response.content
     assert response.json()["user"] == str(user.pk)
     assert response.json()["auth"] == token
@@ -97,20 +86,10 @@ def test_every_answer_varies_on_authorization(
         assert "Accept" in vary  # DRF's own, kept
 
 
-WRONG_PAIRS = {
-    "wrong-token": lambda user, token: (user.pk, token[:-1] + ("B" if token[-1] == "A" else "A")),
-    "garbage-token": lambda user, token: (user.pk, "not-a-token"),
-    "unknown-user": lambda user, token: (999999 if isinstance(user.pk, int) else "0" * 32, token),
-    "id-not-a-number": lambda user, token: ("abc", token),
-}
-
-
-@pytest.mark.parametrize("case", WRONG_PAIRS)
 @pytest.mark.parametrize("source", SOURCES)
-def test_wrong_pair_is_a_401_challenge(
-    client: Client, user: Any, token: str, case: str, source: str
-) -> None:
-    response = send(client, source, *WRONG_PAIRS[case](user, token))
+def test_wrong_pair_is_a_401_challenge(client: Client, user: Any, source: str) -> None:
+    # Why a pair is refused is the backend's and the token's business, tested there.
+    response = send_pair(client, source, WHOAMI, user.pk, "1-x")
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == CHALLENGE
     assert response.json() == {"detail": "Incorrect user and token pair."}
@@ -125,7 +104,6 @@ NOT_STRINGS = "'user' and 'token' must be strings."
     [
         pytest.param("Basic", FORMAT, id="header-no-space"),
         pytest.param("Basic !!!!", ENCODING, id="header-bad-base64"),
-        pytest.param("Basic d\u00e9j\u00e0", ENCODING, id="header-non-ascii"),
         pytest.param({"user": ["1"], "token": "x"}, NOT_STRINGS, id="json-user-list"),
         pytest.param(b"garbage", "Unable to read the request body.", id="broken-multipart"),
     ],

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
 from django.views.debug import ExceptionReporter
 
-from tests.helpers import assert_json_error, basic_auth, json_body, make_legacy_token, make_user
+from tests.helpers import assert_json_error, basic_auth, json_body, make_user, send_pair
 from tokenapi.backends import MASKED_TOKEN
 from tokenapi.decorators import token_required
 from tokenapi.tokens import token_generator
@@ -32,21 +32,13 @@ def assert_runs_as(response: HttpResponse, user: Any, method: str = "GET") -> No
 
 
 @ALL_VIEWS
-@pytest.mark.parametrize("source", ["query", "form", "json", "basic", "legacy-token"])
-def test_valid_pair_runs_the_view_as_its_user(
-    client: Client, user: Any, token: str, url: str, source: str, failed_logins: Any
+@pytest.mark.parametrize("how", ["query", "form", "json", "basic"])
+def test_valid_pair_runs_the_view_as_its_user_without_csrf_checks(
+    user: Any, token: str, url: str, how: str, failed_logins: Any
 ) -> None:
-    pair = {"user": str(user.pk), "token": token}
-    if source == "query":
-        assert_runs_as(client.get(url, pair), user)
-    elif source == "form":
-        assert_runs_as(client.post(url, pair), user, "POST")
-    elif source == "json":
-        assert_runs_as(client.post(url, pair, content_type="application/json"), user, "POST")
-    elif source == "basic":
-        assert_runs_as(client.get(url, HTTP_AUTHORIZATION=basic_auth(user.pk, token)), user)
-    else:
-        assert_runs_as(client.get(url, {**pair, "token": make_legacy_token(user)}), user)
+    client = Client(enforce_csrf_checks=True, raise_request_exception=True)
+    method = "POST" if how in ("form", "json") else "GET"
+    assert_runs_as(send_pair(client, how, url, user.pk, token), user, method)
     assert failed_logins == []
 
 
@@ -59,9 +51,8 @@ def test_valid_pair_runs_the_view_as_its_user(
     [
         (None, 401, "Must include 'user' and 'token' parameters with request."),
         ("Basic", 400, "Invalid Authorization header format."),
-        ("Basic %%%", 400, "Invalid Basic auth encoding."),
     ],
-    ids=["missing", "malformed", "bad-base64"],
+    ids=["missing", "malformed"],
 )
 def test_missing_or_malformed_credentials(
     client: Client, url: str, header: str | None, status: int, message: str
@@ -73,19 +64,20 @@ def test_missing_or_malformed_credentials(
 
 
 @ALL_VIEWS
-@pytest.mark.parametrize("case", ["other-users-token", "tampered", "id-of-nobody"])
-def test_refused_pair_is_403(client: Client, user: Any, token: str, url: str, case: str) -> None:
+def test_refused_pair_is_403_and_signalled_with_the_token_masked(
+    client: Client, user: Any, url: str, failed_logins: Any
+) -> None:
+    # Why a pair is refused is the backend's and the token's business, tested there.
     user_id = str(user.pk)
-    if case == "other-users-token":
-        token = token_generator.make_token(make_user("bob"))
-    elif case == "tampered":
-        token = token[:-1] + ("A" if token[-1] != "A" else "B")
-    else:
-        user_id = "abc"
-    response = client.get(url, {"user": user_id, "token": token})
+    response = client.get(url, {"user": user_id, "token": "1-x"})
     assert assert_json_error(response, 403)["errors"] == "Incorrect user and token pair."
     assert not response.has_header("WWW-Authenticate")
     assert response["Vary"] == "Authorization"
+    (call,) = failed_logins
+    assert (call["credentials"], call["request"].path) == (
+        {"pk": user_id, "token": MASKED_TOKEN},
+        url,
+    )
 
 
 # What the view sees -----------------------------------------------------------------
@@ -122,15 +114,6 @@ def test_view_keeps_its_name_kind_and_csrf_exemption_and_gets_its_arguments_and_
     assert seen["user"].backend == "tokenapi.backends.TokenBackend"
 
 
-# CSRF, the session, the failure signal ------------------------------------------------
-
-
-@ALL_VIEWS
-def test_csrf_checks_do_not_apply(user: Any, token: str, url: str) -> None:
-    client = Client(enforce_csrf_checks=True, raise_request_exception=True)
-    assert_runs_as(client.post(url, {"user": user.pk, "token": token}), user, "POST")
-
-
 @ALL_VIEWS
 def test_token_user_replaces_the_session_user(
     client: Client, user: Any, token: str, url: str
@@ -139,19 +122,6 @@ def test_token_user_replaces_the_session_user(
     assert_runs_as(client.get(url, {"user": user.pk, "token": token}), user)
     client.force_login(user)
     assert_json_error(client.get(url), 401)  # the session alone is not enough
-
-
-@ALL_VIEWS
-def test_failure_sends_user_login_failed_with_the_token_masked(
-    client: Client, user: Any, token: str, url: str, failed_logins: Any
-) -> None:
-    user.set_password("changed")
-    user.save()
-    client.get(url, {"user": user.pk, "token": token})
-    (call,) = failed_logins
-    assert call["credentials"] == {"pk": str(user.pk), "token": MASKED_TOKEN}
-    assert call["request"].path == url
-    assert token not in repr(call["credentials"])
 
 
 # Caches and error reports -------------------------------------------------------------
@@ -197,15 +167,9 @@ def test_error_reports_never_show_the_token(
     def capture(sender: object, request: Any, **kwargs: Any) -> None:
         reports.append(ExceptionReporter(request, *sys.exc_info()).get_traceback_html())
 
-    pair = {"user": str(user.pk), "token": token}
-    sent = {
-        "basic": {"HTTP_AUTHORIZATION": basic_auth(user.pk, token)},
-        "form": {"data": pair},
-        "json": {"data": pair, "content_type": "application/json"},
-    }[source]
     got_request_exception.connect(capture)
     try:
-        response = client.post(url, **sent)
+        response = send_pair(client, source, url, user.pk, token, "post")
     finally:
         got_request_exception.disconnect(capture)
     assert response.status_code == 500

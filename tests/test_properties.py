@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, Phase, assume, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from tests.helpers import assert_json_error, basic_auth, make_user
+from tests.helpers import assert_json_error, make_user, send_pair
 from tokenapi.backends import TokenBackend
 from tokenapi.tokens import token_generator
 from tokenapi.views import issue_token
@@ -54,7 +54,7 @@ PROTECTED = [
     "/token/refresh.json",
 ]
 ENDPOINTS = [*PROTECTED, "/token/new.json"]
-SOURCES = ["form", "multipart", "query", "json", "basic"]
+SOURCES = ["urlencoded", "form", "query", "json", "basic"]
 CREDENTIAL_ERRORS = {400, 401, 403}
 
 # Text a client can send in a form, a query string or a URL: well-formed Unicode.
@@ -87,22 +87,6 @@ field_names = st.sampled_from([*CREDENTIAL_KEYS, ""]) | st.text(
 )
 
 
-def send_credentials(
-    client: Client, endpoint: str, source: str, user: str, token: str
-) -> HttpResponse:
-    """POST ``user`` and ``token`` to ``endpoint`` the way ``source`` says."""
-    pair = {"user": user, "token": token}
-    if source == "form":
-        return client.post(endpoint, urlencode(pair), "application/x-www-form-urlencoded")
-    if source == "multipart":
-        return client.post(endpoint, pair)
-    if source == "query":
-        return client.post(f"{endpoint}?{urlencode(pair)}")
-    if source == "json":
-        return client.post(endpoint, json.dumps(pair), "application/json")
-    return client.post(endpoint, HTTP_AUTHORIZATION=basic_auth(user, token))
-
-
 def assert_clean_error(response: HttpResponse, allowed: set[int]) -> None:
     """A 4xx from ``allowed`` with a JSON ``{"success": false, "errors": ...}`` body."""
     assert response.status_code in allowed, (response.status_code, response.content[:300])
@@ -130,7 +114,7 @@ class HostileInputTests(TestCase):
     def test_arbitrary_user_and_token(
         self, endpoint: str, source: str, user: str, token: str
     ) -> None:
-        response = send_credentials(self.client, endpoint, source, user, token)
+        response = send_pair(self.client, source, endpoint, user, token, "post")
         assert_clean_error(response, CREDENTIAL_ERRORS)
 
     @given(user=user_ids, token=tokens)
@@ -144,7 +128,7 @@ class HostileInputTests(TestCase):
 
     @given(user=user_ids)
     def test_existing_users_token_with_arbitrary_id(self, user: str) -> None:
-        response = send_credentials(self.client, "/api/sync/", "form", user, self.user_token)
+        response = send_pair(self.client, "urlencoded", "/api/sync/", user, self.user_token)
         if response.status_code == 200:
             # Only a spelling of the resident's own key may pass.
             assert json.loads(response.content)["user"] == str(self.user.pk)
@@ -267,7 +251,7 @@ class ValidPairTests(TestCase):
         pair = json.loads(obtained.content)
         assert str(pair["user"]) == str(user.pk)
         token = pair["token"]
-        response = send_credentials(self.client, endpoint, source, str(user.pk), token)
+        response = send_pair(self.client, source, endpoint, user.pk, token, "post")
         assert response.status_code == 200, response.content
         body = json.loads(response.content)
         assert body["success"] is True
@@ -292,7 +276,7 @@ class ValidPairTests(TestCase):
         assert changed != token
         assert TokenBackend().authenticate(None, pk=user.pk, token=changed) is None
         source = data.draw(st.sampled_from(SOURCES), label="source")
-        response = send_credentials(self.client, "/api/sync/", source, str(user.pk), changed)
+        response = send_pair(self.client, source, "/api/sync/", user.pk, changed, "post")
         assert_clean_error(response, CREDENTIAL_ERRORS)
 
     @given(
@@ -312,7 +296,7 @@ class ValidPairTests(TestCase):
         other = make_user("other-" + second[0], password=first[1] if same_password else second[1])
         token = issue_token(owner)["token"]
         assert TokenBackend().authenticate(None, pk=other.pk, token=token) is None
-        response = send_credentials(self.client, "/api/sync/", source, str(other.pk), token)
+        response = send_pair(self.client, source, "/api/sync/", other.pk, token, "post")
         assert_clean_error(response, {403})
         url_response = self.client.get(f"/token/{token}/{other.pk}.json")
         assert_clean_error(url_response, {401})

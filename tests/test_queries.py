@@ -53,6 +53,7 @@ def token(request: pytest.FixtureRequest, user: Any) -> str:
     return token_generator.make_session_token(user, open_session(user), token_generator._now())
 
 
+# Every source once (the decorator's rows), every entry point once.
 @pytest.mark.parametrize(
     ("path", "how", "macs"),
     [
@@ -61,18 +62,13 @@ def token(request: pytest.FixtureRequest, user: Any) -> str:
         pytest.param("/api/sync/", "form", 1, id="decorator-form"),
         pytest.param("/api/sync/", "json", 1, id="decorator-json"),
         pytest.param("/api/async/", "basic", 1, id="async-view-basic"),
-        pytest.param("/api/async/", "json", 1, id="async-view-json"),
         pytest.param("/api/class/", "basic", 1, id="class-based-view-basic"),
         pytest.param("/token/verify.json", "form", 1, id="verify-form"),
-        pytest.param("/token/verify.json", "json", 1, id="verify-json"),
         pytest.param(None, "url", 1, id="token-url"),
         pytest.param("/token/refresh.json", "form", 2, id="refresh-a-check-and-a-mint"),
         pytest.param("/drf/whoami/", "basic", 1, id="drf-basic", marks=DRF_URLS),
-        pytest.param("/drf/whoami/", "query", 1, id="drf-query", marks=DRF_URLS),
-        pytest.param("/drf/whoami/", "json", 1, id="drf-json", marks=DRF_URLS),
         pytest.param("/ninja/sync/", "basic", 1, id="ninja-sync-basic", marks=NINJA_URLS),
         pytest.param("/ninja/async/", "basic", 1, id="ninja-async-basic", marks=NINJA_URLS),
-        pytest.param("/ninja/async/", "form", 1, id="ninja-async-form", marks=NINJA_URLS),
     ],
 )
 def test_an_authenticated_request_costs_one_query_and_one_hmac(
@@ -99,7 +95,6 @@ def test_an_authenticated_request_costs_one_query_and_one_hmac(
     [
         pytest.param({}, {}, 401, id="no-credentials"),
         pytest.param({}, {"Authorization": "Basic"}, 400, id="header-without-credentials"),
-        pytest.param({}, {"Authorization": "Basic %%%"}, 400, id="bad-base64"),
         pytest.param({"user": "not a key", "token": "1-x"}, {}, 403, id="id-that-cannot-be-a-key"),
         pytest.param(
             {"user": "1", "token": f"{int_to_base36(2**63)}.1-x"},

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.http import int_to_base36
 
-from tests.helpers import PASSWORD, give_old_hash, legacy_day, make_legacy_token, make_user
+from tests.helpers import PASSWORD, legacy_day, make_legacy_token, make_user
 from tokenapi import tokens
 from tokenapi.tokens import PasswordResetTokenGenerator, TokenGenerator, token_generator
 
@@ -499,15 +499,3 @@ def test_a_session_token_without_the_app_authenticates_nobody(user: Any) -> None
     token = token_generator.make_session_token(user, session, token_generator._now())
     assert not token_generator.check_token(user, token)
     assert not authenticates(user.pk, token)
-
-
-@pytest.mark.stateless
-def test_without_the_app_a_rehash_at_login_ends_stateless_tokens(user: Any, settings: Any) -> None:
-    from django.test import Client
-
-    give_old_hash(user, settings)
-    token = token_generator.make_token(user)
-    login = {"username": user.get_username(), "password": PASSWORD}
-    assert Client().post("/token/new.json", login).status_code == 200  # re-hashes
-    user.refresh_from_db()
-    assert not token_generator.check_token(user, token)  # why sites install tokenapi.sessions
