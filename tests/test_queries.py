@@ -159,6 +159,7 @@ def test_a_compiled_session_comes_with_its_user_and_token_state(
 
 def test_a_query_the_key_is_no_plain_parameter_of_runs_through_the_orm(user: Any) -> None:
     from django.contrib.auth import get_user_model
+    from django.contrib.sessions.models import Session as DjangoSession
     from django.db.models import Value
 
     from tokenapi.queries import CompiledGet
@@ -167,6 +168,9 @@ def test_a_query_the_key_is_no_plain_parameter_of_runs_through_the_orm(user: Any
     compiled = CompiledGet(lambda db: annotated.using(db))
     assert compiled("default", user.pk).extra == 1
     assert compiled._plans["default"] is None
+    # A text key: the probes are no parameters of its query.
+    texts = CompiledGet(lambda db: DjangoSession.objects.using(db))
+    assert texts("default", 1) is None and texts._plans["default"] is None
 
 
 def test_plans_are_forgotten_when_the_databases_change(settings: Any) -> None:

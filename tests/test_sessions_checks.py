@@ -23,3 +23,12 @@ def test_the_models_need_no_migration_the_app_lacks() -> None:
     from django.core.management import call_command
 
     call_command("makemigrations", "tokenapi_sessions", "--check", "--dry-run", verbosity=0)
+
+
+def test_an_unreachable_database_is_left_to_djangos_own_checks() -> None:
+    from unittest import mock
+
+    from django.db import OperationalError
+
+    with mock.patch("tokenapi.sessions.checks.MigrationLoader", side_effect=OperationalError):
+        assert check_migrated(None, databases=["default"]) == []

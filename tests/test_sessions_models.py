@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
+from unittest import mock
 
 import pytest
 import time_machine
@@ -88,4 +89,23 @@ def test_a_session_opened_by_a_request_that_raced_an_ending_holds_dead_tokens(
         elsewhere.set_password("changed meanwhile")
         elsewhere.save()
     token = issue_token(racing)["token"]  # its session opens after the ending's sweep
+    assert TokenBackend().authenticate(None, pk=user.pk, token=token) is None
+
+
+def test_logging_out_everywhere_takes_a_state_made_meanwhile(user: Any) -> None:
+    from tokenapi.sessions.models import TokenState
+
+    token = token_generator.make_token(user)
+    TokenState.objects.create(user=user, signed_password="made by a racing re-hash")
+    real_filter, missed = TokenState.objects.filter, []
+
+    def missing_at_first(*args: Any, **kwargs: Any) -> Any:
+        if not missed:  # as if the state were made just after this looked
+            missed.append(True)
+            return mock.Mock(update=lambda **fields: 0)
+        return real_filter(*args, **kwargs)
+
+    with mock.patch.object(TokenState.objects, "filter", missing_at_first):
+        logout_everywhere(user)  # its insert then collides with the state made
+    assert TokenState.objects.get(user=user).signed_password != "made by a racing re-hash"
     assert TokenBackend().authenticate(None, pk=user.pk, token=token) is None

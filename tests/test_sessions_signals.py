@@ -86,6 +86,11 @@ SAVES = {
     "unusable-logs-in": (make_unusable, lambda u: u.save(update_fields=["last_login"]), False),
     "reactivated": (deactivate, lambda u: setattr(u, "is_active", True) or u.save(), False),
     "password-alone": (lambda u: None, change_password_alone, True),
+    "password-saved-unchanged": (
+        lambda u: None,
+        lambda u: u.save(update_fields=["password"]),
+        False,
+    ),
     "deactivated-alone": (
         lambda u: setattr(u, "is_active", False),
         lambda u: u.save(update_fields=["is_active"]),

@@ -49,7 +49,7 @@ class _Plan:
         self.start, self.end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         self.init_list = [column[0].target.attname for column in select[self.start : self.end]]
         self.from_db: Callable[..., models.Model] = self.model.from_db
-        if _FETCH_MODES:
+        if _FETCH_MODES:  # pragma: no cover (Django 6.1+: the CI's dj6 cells run it)
             fetch_mode = queryset._fetch_mode  # type: ignore[attr-defined]
             bind = getattr(django_query, "_get_from_db", None)  # which also takes old overrides
             self.from_db = (

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 MAX_DEVICE_LENGTH = 128
 
-if not apps.is_installed("tokenapi.sessions"):
+if not apps.is_installed("tokenapi.sessions"):  # pragma: no cover (an import-time guard)
     # Django would register these models under the "tokenapi" app, and every user
     # would then look for a token state in a table that does not exist.
     raise RuntimeError("tokenapi.sessions.models needs 'tokenapi.sessions' in INSTALLED_APPS.")
