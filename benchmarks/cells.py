@@ -39,10 +39,15 @@ class Cell:
 
 REQUEST_CELLS = [
     Cell("bare", "bare view: no auth, fetches the user", path="/bare/"),
+    # tokenapi compiles its one query once (tokenapi.queries): its floor is a view that
+    # fetches the user with that query, not with the ORM's get(), which compiles per call.
+    Cell("bare-compiled", "bare view fetching the user with tokenapi's compiled query",
+         path="/bare-compiled/", baseline="bare", server=False),
     Cell("tokenapi", "tokenapi3 @token_required, Basic", path="/token-required/", auth="basic",
-         baseline="bare", target=1.10, server_target=0.93, hmac_target=2.0),
+         baseline="bare-compiled", target=1.10, server_target=0.93, hmac_target=2.0),
     Cell("tokenapi-params", "tokenapi3 @token_required, query parameters",
-         path="/token-required/", auth="params", baseline="bare", target=1.10, server=False),
+         path="/token-required/", auth="params", baseline="bare-compiled", target=1.10,
+         server=False),
     Cell("tokenapi-2.1.1", "django-tokenapi 2.1.1 @token_required, Basic",
          path="/token-required/", env=LEGACY, auth="basic", baseline="bare"),
     Cell("bare-2.1.1-env", "bare view in the 2.1.1 environment (control)", path="/bare/",
@@ -59,7 +64,8 @@ REQUEST_CELLS = [
     Cell("bare-sessions-env", "bare view with tokenapi.sessions installed (control)",
          path="/bare/", baseline="bare", server=False, sessions=True),
     Cell("tokenapi-sessions", "tokenapi3 sessions: @token_required, Basic",
-         path="/token-required/", auth="basic", baseline="bare", target=1.15, sessions=True),
+         path="/token-required/", auth="basic", baseline="bare-compiled", target=1.15,
+         sessions=True),
     Cell("drf-tokenapi-sessions", "tokenapi3 sessions: DRF TokenAuthentication, Basic",
          path="/drf-tokenapi/", auth="basic", baseline="drf", faster_than="knox", sessions=True),
     # Under ASGI (uvicorn): async views, and django-ninja's async operations.
